@@ -1,0 +1,52 @@
+/**
+ * JSON-RPC 1.0 messages as OVSDB uses them (RFC 7047 §4): requests carry a
+ * non-null id, notifications a null id, responses a result and an error
+ * (one of them null). Decoding classifies a framed JSON text; it never throws.
+ */
+
+export type RpcId = number | string;
+
+export type RpcMessage =
+  | { kind: 'request'; id: unknown; method: string; params: unknown[] }
+  | { kind: 'notification'; method: string; params: unknown[] }
+  | { kind: 'response'; id: unknown; result: unknown; error: unknown };
+
+export interface RpcDecodeError {
+  code: 'OVSDB_BAD_MESSAGE';
+  message: string;
+}
+
+export type RpcDecodeResult = { ok: true; value: RpcMessage } | { ok: false; error: RpcDecodeError };
+
+function bad(message: string): RpcDecodeResult {
+  return { ok: false, error: { code: 'OVSDB_BAD_MESSAGE', message } };
+}
+
+/** Parse one framed JSON text into a JSON-RPC message. */
+export function decodeRpc(text: Buffer | string): RpcDecodeResult {
+  let json: unknown;
+  try {
+    json = JSON.parse(typeof text === 'string' ? text : text.toString('utf8'));
+  } catch (e) {
+    return bad(`invalid JSON: ${(e as Error).message}`);
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return bad('JSON-RPC message is not an object');
+  const o = json as Record<string, unknown>;
+  if (typeof o.method === 'string') {
+    const params = Array.isArray(o.params) ? (o.params as unknown[]) : [];
+    if (o.id === null || o.id === undefined) return { ok: true, value: { kind: 'notification', method: o.method, params } };
+    return { ok: true, value: { kind: 'request', id: o.id, method: o.method, params } };
+  }
+  if ('result' in o || 'error' in o) {
+    return { ok: true, value: { kind: 'response', id: o.id, result: o.result ?? null, error: o.error ?? null } };
+  }
+  return bad('neither request nor response');
+}
+
+export function encodeRequest(id: RpcId, method: string, params: unknown[]): string {
+  return JSON.stringify({ id, method, params });
+}
+
+export function encodeResponse(id: unknown, result: unknown): string {
+  return JSON.stringify({ id, result, error: null });
+}
