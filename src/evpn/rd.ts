@@ -1,0 +1,136 @@
+/**
+ * Route distinguishers (RFC 4364 §4.2, types 0, 1 and 2) and the
+ * "administrator:assigned" value they share with route-target extended
+ * communities (RFC 4360 §3.1, §4; RFC 5668 §2).
+ *
+ * Text forms: "65000:100" (type 0, 2-octet AS : 4-octet number),
+ * "192.0.2.1:5" (type 1, IPv4 : 2-octet number), "4200000000:7" (type 2,
+ * 4-octet AS : 2-octet number). A type 2 value whose AS fits in 2 octets is
+ * written "100L:7" (the Junos convention) so that text and octets round-trip;
+ * "100L:7" is accepted on input too. RD types other than 0–2 are not
+ * defined by RFC 4364 and are rejected. Pure functions, no I/O.
+ */
+
+import { formatIpv4, parseIpv4 } from './addr.js';
+
+/** The three value layouts: type 0, 1 and 2 of RFC 4364 §4.2 and RFC 4360/5668. */
+export interface AdminAssigned {
+  type: 0 | 1 | 2;
+  /** AS number (types 0 and 2) or IPv4 address as uint32 (type 1). */
+  admin: number;
+  assigned: number;
+}
+
+export type TextResult<T> = { ok: true; value: T } | { ok: false; error: string };
+
+const MAX16 = 0xffff;
+const MAX32 = 0xffffffff;
+
+function parseDecimal(s: string, max: number): number | undefined {
+  if (s.length === 0 || s.length > 10) return undefined;
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return undefined;
+    n = n * 10 + c;
+  }
+  return n <= max ? n : undefined;
+}
+
+/** Parses "A:N" in any of the three forms; the type follows from the administrator part. */
+export function parseAdminAssigned(text: string): TextResult<AdminAssigned> {
+  const colon = text.lastIndexOf(':');
+  if (colon <= 0 || colon === text.length - 1) return { ok: false, error: `"${text}": expected ADMIN:NUMBER` };
+  const left = text.slice(0, colon);
+  const right = text.slice(colon + 1);
+  if (left.includes('.')) {
+    const ip = parseIpv4(left);
+    if (ip === undefined) return { ok: false, error: `"${text}": "${left}" is not an IPv4 address` };
+    const n = parseDecimal(right, MAX16);
+    if (n === undefined) return { ok: false, error: `"${text}": with an IPv4 administrator the number must be 0..65535` };
+    return { ok: true, value: { type: 1, admin: ip, assigned: n } };
+  }
+  const forced4 = left.endsWith('L') || left.endsWith('l');
+  const as = parseDecimal(forced4 ? left.slice(0, -1) : left, MAX32);
+  if (as === undefined) return { ok: false, error: `"${text}": "${left}" is not an AS number (0..4294967295)` };
+  if (forced4 || as > MAX16) {
+    const n = parseDecimal(right, MAX16);
+    if (n === undefined) return { ok: false, error: `"${text}": with a 4-octet AS the number must be 0..65535` };
+    return { ok: true, value: { type: 2, admin: as, assigned: n } };
+  }
+  const n = parseDecimal(right, MAX32);
+  if (n === undefined) return { ok: false, error: `"${text}": the number must be 0..4294967295` };
+  return { ok: true, value: { type: 0, admin: as, assigned: n } };
+}
+
+export function formatAdminAssigned(v: AdminAssigned): string {
+  switch (v.type) {
+    case 0:
+      return `${v.admin}:${v.assigned}`;
+    case 1:
+      return `${formatIpv4(v.admin)}:${v.assigned}`;
+    case 2:
+      return v.admin > MAX16 ? `${v.admin}:${v.assigned}` : `${v.admin}L:${v.assigned}`;
+  }
+}
+
+/** Writes the 6-octet value of `v` at `off` (the layout shared by RDs and RTs). */
+export function writeAdminValue(v: AdminAssigned, buf: Buffer, off: number): void {
+  if (v.type === 0) {
+    buf.writeUInt16BE(v.admin, off);
+    buf.writeUInt32BE(v.assigned, off + 2);
+  } else {
+    buf.writeUInt32BE(v.admin, off);
+    buf.writeUInt16BE(v.assigned, off + 4);
+  }
+}
+
+/** Reads the canonical text of a 6-octet value of the given type at `off`. */
+export function readAdminValue(type: 0 | 1 | 2, buf: Buffer, off: number): string {
+  if (type === 0) return `${buf.readUInt16BE(off)}:${buf.readUInt32BE(off + 2)}`;
+  if (type === 1) return `${formatIpv4(buf.readUInt32BE(off))}:${buf.readUInt16BE(off + 4)}`;
+  const as = buf.readUInt32BE(off);
+  return as > MAX16 ? `${as}:${buf.readUInt16BE(off + 4)}` : `${as}L:${buf.readUInt16BE(off + 4)}`;
+}
+
+// ---------------------------------------------------------------- route distinguishers
+
+export const RD_LENGTH = 8;
+
+/** Canonical text of an RD given as text; an error names what is wrong. */
+export function parseRd(text: string): TextResult<string> {
+  const r = parseAdminAssigned(text.trim());
+  return r.ok ? { ok: true, value: formatAdminAssigned(r.value) } : r;
+}
+
+/** Canonical text of the 8-octet RD at `off`, or undefined for an RD type other than 0–2 (RFC 4364 §4.2). */
+export function readRd(buf: Buffer, off: number): string | undefined {
+  const type = buf.readUInt16BE(off);
+  return type <= 2 ? readAdminValue(type as 0 | 1 | 2, buf, off + 2) : undefined;
+}
+
+/**
+ * Writes the RD text at `off`. The text comes from our own model (validated by
+ * parseRd when configured or decoded), so a malformed one is a programming error.
+ */
+export function writeRd(text: string, buf: Buffer, off: number): void {
+  const r = parseAdminAssigned(text);
+  if (!r.ok) throw new TypeError(`invalid route distinguisher in route model: ${r.error}`);
+  buf.writeUInt16BE(r.value.type, off);
+  writeAdminValue(r.value, buf, off + 2);
+}
+
+export function encodeRd(text: string): TextResult<Buffer> {
+  const r = parseAdminAssigned(text);
+  if (!r.ok) return r;
+  const b = Buffer.alloc(RD_LENGTH);
+  b.writeUInt16BE(r.value.type, 0);
+  writeAdminValue(r.value, b, 2);
+  return { ok: true, value: b };
+}
+
+export function decodeRd(buf: Buffer): TextResult<string> {
+  if (buf.length !== RD_LENGTH) return { ok: false, error: `route distinguisher is ${buf.length} octets, not 8` };
+  const s = readRd(buf, 0);
+  return s === undefined ? { ok: false, error: `unknown route distinguisher type ${buf.readUInt16BE(0)}` } : { ok: true, value: s };
+}
