@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { applyDatumDiff, decodeDatum, encodeDatum, parseColumnType } from '../../../src/vtep/ovsdb/codec/values.js';
+import type { ColumnType, Datum } from '../../../src/vtep/ovsdb/codec/values.js';
+import { TableCache } from '../../../src/vtep/ovsdb/codec/cache.js';
+import { TxnBuilder } from '../../../src/vtep/ovsdb/codec/ops.js';
+import { vtepSchema } from '../../../src/vtep/ovsdb/vtep-schema.js';
+
+const U1 = '11111111-1111-1111-1111-111111111111';
+const U2 = '22222222-2222-2222-2222-222222222222';
+const col = (json: unknown): ColumnType => {
+  const r = parseColumnType(json);
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value;
+};
+
+const STRING = col('string');
+const OPT_INT = col({ key: 'integer', min: 0, max: 1 });
+const UUID_SET = col({ key: { type: 'uuid', refTable: 'T' }, min: 0, max: 'unlimited' });
+const SMAP = col({ key: 'string', value: 'string', min: 0, max: 'unlimited' });
+const REF = col({ key: { type: 'uuid', refTable: 'T' } });
+
+// {name, column type, wire JSON, TS value}: decode, encode and round trip from one table.
+const FIXTURES: { name: string; t: ColumnType; wire: unknown; value: Datum; encoded?: unknown }[] = [
+  { name: 'string', t: STRING, wire: 'abc', value: 'abc' },
+  { name: 'optional integer present', t: OPT_INT, wire: 5000, value: 5000 },
+  { name: 'optional integer absent', t: OPT_INT, wire: ['set', []], value: null },
+  { name: 'uuid ref', t: REF, wire: ['uuid', U1], value: U1 },
+  { name: 'uuid set of one as bare atom', t: UUID_SET, wire: ['uuid', U1], value: [U1], encoded: ['set', [['uuid', U1]]] },
+  { name: 'uuid set', t: UUID_SET, wire: ['set', [['uuid', U1], ['uuid', U2]]], value: [U1, U2] },
+  { name: 'empty set', t: UUID_SET, wire: ['set', []], value: [] },
+  { name: 'map', t: SMAP, wire: ['map', [['a', '1'], ['b', '2']]], value: new Map([['a', '1'], ['b', '2']]) },
+  { name: 'real', t: col('real'), wire: 1.5, value: 1.5 },
+  { name: 'boolean', t: col('boolean'), wire: true, value: true },
+  { name: 'integer-keyed uuid map', t: col({ key: 'integer', value: { type: 'uuid' }, min: 0, max: 'unlimited' }), wire: ['map', [[10, ['uuid', U2]]]], value: new Map([[10, U2]]) },
+];
+
+describe('values', () => {
+  for (const f of FIXTURES) {
+    it(`${f.name}: decode, encode, round trip`, () => {
+      const d = decodeDatum(f.wire, f.t);
+      expect(d).toEqual({ ok: true, value: f.value });
+      const e = encodeDatum(f.value, f.t);
+      expect(e).toEqual({ ok: true, value: f.encoded ?? f.wire });
+      if (e.ok) expect(decodeDatum(e.value, f.t)).toEqual({ ok: true, value: f.value });
+    });
+  }
+
+  it('uuid-names encode as named-uuid', () => {
+    expect(encodeDatum('loc1', REF)).toEqual({ ok: true, value: ['named-uuid', 'loc1'] });
+    expect(encodeDatum(['loc1', U1], UUID_SET)).toEqual({ ok: true, value: ['set', [['named-uuid', 'loc1'], ['uuid', U1]]] });
+  });
+
+  it('bad input is a typed error, never an exception', () => {
+    expect(decodeDatum(5, STRING)).toMatchObject({ ok: false, error: { code: 'OVSDB_VALUE_INVALID' } });
+    expect(decodeDatum(['uuid', 'nope'], REF)).toMatchObject({ ok: false });
+    expect(decodeDatum(['set', [1, 2]], OPT_INT)).toMatchObject({ ok: false });
+    expect(decodeDatum(['set', [1]], SMAP)).toMatchObject({ ok: false });
+    expect(encodeDatum('x-y', REF)).toMatchObject({ ok: false });
+    expect(encodeDatum(1.5, OPT_INT)).toMatchObject({ ok: false });
+    expect(parseColumnType({ key: 'bogus' })).toMatchObject({ ok: false });
+  });
+
+  it('modify diffs: single values replace, sets toggle, maps add/remove/replace', () => {
+    expect(applyDatumDiff(5000, 6000, OPT_INT)).toEqual({ ok: true, value: 6000 });
+    expect(applyDatumDiff(5000, ['set', []], OPT_INT)).toEqual({ ok: true, value: null });
+    expect(applyDatumDiff([U1], ['set', [['uuid', U1], ['uuid', U2]]], UUID_SET)).toEqual({ ok: true, value: [U2] });
+    // The server's own diff for {a:1,b:2} → {a:1,b:3,c:4} and then → {c:4}.
+    const m1 = applyDatumDiff(new Map([['a', '1'], ['b', '2']]), ['map', [['b', '3'], ['c', '4']]], SMAP);
+    expect(m1).toEqual({ ok: true, value: new Map([['a', '1'], ['b', '3'], ['c', '4']]) });
+    if (m1.ok) expect(applyDatumDiff(m1.value, ['map', [['a', '1'], ['b', '3']]], SMAP)).toEqual({ ok: true, value: new Map([['c', '4']]) });
+  });
+});
+
+describe('TableCache', () => {
+  const monitored = { Logical_Switch: ['name', 'tunnel_key', 'other_config'] };
+
+  it('applies initial, insert, modify, delete (update2) and fills omitted defaults', () => {
+    const c = new TableCache(vtepSchema, monitored);
+    const r0 = c.apply({ Logical_Switch: { [U1]: { initial: { name: 'ls1', tunnel_key: 5000 } } } }, 2, true);
+    expect(r0.ok && r0.value.map((x) => x.kind)).toEqual(['insert']);
+    expect(c.get('Logical_Switch', U1)).toEqual({ name: 'ls1', tunnel_key: 5000, other_config: new Map() });
+    const r1 = c.apply({ Logical_Switch: { [U1]: { modify: { tunnel_key: ['set', []], other_config: ['map', [['k', 'v']]] } } } }, 2, false);
+    expect(r1.ok && r1.value[0]).toMatchObject({ kind: 'modify', old: { tunnel_key: 5000 }, new: { tunnel_key: null, other_config: new Map([['k', 'v']]) } });
+    c.apply({ Logical_Switch: { [U2]: { insert: { name: 'ls2' } } } }, 2, false);
+    const r2 = c.apply({ Logical_Switch: { [U1]: { delete: null } } }, 2, false);
+    expect(r2.ok && r2.value[0]).toMatchObject({ kind: 'delete', uuid: U1, old: { name: 'ls1' } });
+    expect([...c.rows('Logical_Switch').keys()]).toEqual([U2]);
+  });
+
+  it('a full snapshot is diffed against the cache: only real changes, vanished rows deleted', () => {
+    const c = new TableCache(vtepSchema, monitored);
+    c.apply({ Logical_Switch: { [U1]: { initial: { name: 'ls1' } }, [U2]: { initial: { name: 'ls2' } } } }, 2, true);
+    const r = c.apply({ Logical_Switch: { [U2]: { initial: { name: 'ls2' } } } }, 2, true);
+    expect(r.ok && r.value).toEqual([{ table: 'Logical_Switch', uuid: U1, kind: 'delete', old: { name: 'ls1', tunnel_key: null, other_config: new Map() } }]);
+  });
+
+  it('monitor v1 updates: new / old+new / old', () => {
+    const c = new TableCache(vtepSchema, monitored);
+    c.apply({ Logical_Switch: { [U1]: { new: { name: 'a', tunnel_key: ['set', []], other_config: ['map', []] } } } }, 1, true);
+    const r = c.apply({ Logical_Switch: { [U1]: { old: { name: 'a' }, new: { name: 'b', tunnel_key: 7, other_config: ['map', []] } } } }, 1, false);
+    expect(r.ok && r.value[0]).toMatchObject({ kind: 'modify', new: { name: 'b', tunnel_key: 7 } });
+    const d = c.apply({ Logical_Switch: { [U1]: { old: { name: 'b' } } } }, 1, false);
+    expect(d.ok && d.value[0].kind).toBe('delete');
+  });
+
+  it('a modify for an unknown row is a typed error', () => {
+    const c = new TableCache(vtepSchema, monitored);
+    expect(c.apply({ Logical_Switch: { [U1]: { modify: { name: 'x' } } } }, 2, false)).toMatchObject({ ok: false });
+  });
+});
+
+describe('TxnBuilder', () => {
+  it('builds every operation as plain RFC 7047 JSON', () => {
+    const b = new TxnBuilder(vtepSchema);
+    const loc = b.insert('Physical_Locator', { encapsulation_type: 'vxlan_over_ipv4', dst_ip: '192.0.2.1' }, 'loc');
+    b.insert('Ucast_Macs_Remote', { MAC: '00:00:00:00:00:01', logical_switch: U1, locator: loc });
+    b.select('Logical_Switch', [['tunnel_key', '==', 5000]], ['name']);
+    b.update('Ucast_Macs_Remote', [['MAC', '==', '00:00:00:00:00:01']], { ipaddr: '10.0.0.1' });
+    b.mutate('Physical_Switch', [['name', '==', 'ps0']], [['tunnel_ips', 'insert', ['192.0.2.1']], ['other_config', 'delete', ['k']]]);
+    b.delete('Ucast_Macs_Remote', [['_uuid', '==', U2]]);
+    b.wait('Logical_Switch', [['name', '==', 'ls']], ['tunnel_key'], '==', [{ tunnel_key: 5000 }], 0);
+    b.comment('c').assert('L').commit(false).abort();
+    const r = b.build();
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.value).toEqual([
+      { op: 'insert', table: 'Physical_Locator', row: { encapsulation_type: 'vxlan_over_ipv4', dst_ip: '192.0.2.1' }, 'uuid-name': 'loc' },
+      { op: 'insert', table: 'Ucast_Macs_Remote', row: { MAC: '00:00:00:00:00:01', logical_switch: ['uuid', U1], locator: ['named-uuid', 'loc'] }, 'uuid-name': 'row0' },
+      { op: 'select', table: 'Logical_Switch', where: [['tunnel_key', '==', 5000]], columns: ['name'] },
+      { op: 'update', table: 'Ucast_Macs_Remote', where: [['MAC', '==', '00:00:00:00:00:01']], row: { ipaddr: '10.0.0.1' } },
+      { op: 'mutate', table: 'Physical_Switch', where: [['name', '==', 'ps0']], mutations: [['tunnel_ips', 'insert', ['set', ['192.0.2.1']]], ['other_config', 'delete', ['set', ['k']]]] },
+      { op: 'delete', table: 'Ucast_Macs_Remote', where: [['_uuid', '==', ['uuid', U2]]] },
+      { op: 'wait', table: 'Logical_Switch', where: [['name', '==', 'ls']], columns: ['tunnel_key'], until: '==', rows: [{ tunnel_key: 5000 }], timeout: 0 },
+      { op: 'comment', comment: 'c' }, { op: 'assert', lock: 'L' }, { op: 'commit', durable: false }, { op: 'abort' },
+    ]);
+  });
+
+  it('bad values are reported by build(), not thrown', () => {
+    const b = new TxnBuilder(vtepSchema);
+    b.insert('Logical_Switch', { name: 'x', tunnel_key: 1.5 });
+    expect(b.build()).toMatchObject({ ok: false, error: { code: 'OVSDB_VALUE_INVALID' } });
+  });
+});
