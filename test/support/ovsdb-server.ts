@@ -46,6 +46,8 @@ export interface OvsdbServer {
   restart(): Promise<void>;
   /** Stop and recreate an empty database from the schema, then start. */
   wipe(): Promise<void>;
+  /** Make the server drop every client connection (`ovsdb-server/reconnect`). */
+  dropClients(): Promise<void>;
   /** Run `ovsdb-client` against this server; returns stdout. */
   client(...args: string[]): Promise<string>;
   /** Stop and delete the temp dir. */
@@ -139,6 +141,9 @@ export async function startOvsdbServer(opts: OvsdbServerOptions = {}): Promise<O
     : run('ovsdb-tool', ['create', dbFile, schema]);
   await create();
       await start();
+    },
+    dropClients: async () => {
+      await run('ovs-appctl', ['-t', ctl, 'ovsdb-server/reconnect']);
     },
     client: async (...args: string[]) => (await run('ovsdb-client', [...args.slice(0, 1), `unix:${socketPath}`, ...args.slice(1)])).stdout,
     dispose: async () => {

@@ -82,7 +82,8 @@ export interface MonitorTable<R> {
   columns?: readonly (keyof R & string)[];
   where?: readonly Condition<R>[];
 }
-export type MonitorSpec<T> = { [K in keyof T & string]?: MonitorTable<T[K]> };
+/** Tables to monitor; the monitor (and its changes) are typed by these tables only. */
+export type MonitorSpec<T, K extends keyof T & string> = { [P in K]: MonitorTable<T[P]> };
 
 /** One row change, typed by table. */
 export type TypedRowChange<T> = {
@@ -104,6 +105,8 @@ export interface Monitor<T> {
   readonly method: MonitorMethod;
   /** Last transaction id seen (monitor_cond_since only). */
   readonly lastTxnId: string | undefined;
+  /** The last (re)start resumed from lastTxnId: only changes since were sent. */
+  readonly resumed: boolean;
   /** Rows of a monitored table by uuid (only the monitored columns are set). */
   rows<K extends keyof T & string>(table: K): ReadonlyMap<string, T[K]>;
   get<K extends keyof T & string>(table: K, uuid: string): T[K] | undefined;
@@ -125,6 +128,7 @@ interface MonitorState {
   cache: TableCache;
   method: MonitorMethod;
   lastTxnId: string | undefined;
+  resumed: boolean;
   listeners: Set<ChangeListener<unknown>>;
   /** Notifications are applied only once the reply (the base) is in. */
   ready: boolean;
@@ -292,7 +296,9 @@ export class OvsdbClient {
    * Monitor tables of `db` into a cache, typed by the schema descriptor.
    * `onChange` (optional) sees the initial snapshot too.
    */
-  async monitor<T>(db: string, schema: SchemaDescriptor<T>, spec: MonitorSpec<T>, onChange?: ChangeListener<T>): Promise<OvsdbResult<Monitor<T>>> {
+  async monitor<T, K extends keyof T & string>(
+    db: string, schema: SchemaDescriptor<T>, spec: MonitorSpec<T, K>, onChange?: ChangeListener<Pick<T, K>>,
+  ): Promise<OvsdbResult<Monitor<Pick<T, K>>>> {
     const wire: MonitorState['spec'] = {};
     const tables = schema.tables as Record<string, { columns: Record<string, unknown> }>;
     for (const [table, req] of Object.entries(spec as Record<string, MonitorTable<unknown> | undefined>)) {
@@ -301,7 +307,7 @@ export class OvsdbClient {
       const columns = req.columns ? [...req.columns] as string[] : Object.keys(tables[table].columns);
       const entry: { columns: string[]; where?: unknown[] } = { columns };
       if (req.where) {
-        const w = encodeConditions(schema, table as keyof T & string, req.where as readonly Condition<T[keyof T & string]>[]);
+        const w = encodeConditions(schema, table as K, req.where as readonly Condition<T[K]>[]);
         if (!w.ok) return w;
         entry.where = w.value;
       }
@@ -311,13 +317,13 @@ export class OvsdbClient {
     for (const [t, e] of Object.entries(wire)) monitored[t] = e.columns;
     const m: MonitorState = {
       id: `m${++this.monitorSeq}`, db, schema, spec: wire, cache: new TableCache(schema, monitored),
-      method: 'monitor_cond_since', lastTxnId: undefined, listeners: new Set(), ready: false,
+      method: 'monitor_cond_since', lastTxnId: undefined, resumed: false, listeners: new Set(), ready: false,
     };
     if (onChange) m.listeners.add(onChange as ChangeListener<unknown>);
     const r = await this.startMonitor(m, 'initial');
     if (!r.ok) return r;
     this.monitors.set(m.id, m);
-    return { ok: true, value: this.monitorHandle<T>(m) };
+    return { ok: true, value: this.monitorHandle<Pick<T, K>>(m) };
   }
 
   // ------------------------------------------------------------ monitors
@@ -328,6 +334,7 @@ export class OvsdbClient {
       db: m.db,
       get method() { return m.method; },
       get lastTxnId() { return m.lastTxnId; },
+      get resumed() { return m.resumed; },
       rows: <K extends keyof T & string>(table: K) => m.cache.rows(table) as ReadonlyMap<string, T[K]>,
       get: <K extends keyof T & string>(table: K, uuid: string) => m.cache.get(table, uuid) as T[K] | undefined,
       onChange: (fn: ChangeListener<T>) => {
@@ -359,6 +366,7 @@ export class OvsdbClient {
         return r;
       }
       m.method = method;
+      m.resumed = false;
       let updates: unknown = r.value;
       let snapshot = true;
       if (method === 'monitor_cond_since') {
@@ -366,6 +374,7 @@ export class OvsdbClient {
         const v = r.value;
         if (!Array.isArray(v) || v.length !== 3 || typeof v[0] !== 'boolean' || typeof v[1] !== 'string') return this.badReply(method);
         snapshot = !v[0];
+        m.resumed = v[0];
         m.lastTxnId = v[1];
         updates = v[2];
       }
@@ -530,8 +539,10 @@ export class OvsdbClient {
           case 'locked':
           case 'stolen': {
             const id = String(msg.params[0]);
-            if (!this.locks.has(id)) return;
-            this.locks.set(id, msg.method === 'locked');
+            const held = msg.method === 'locked';
+            // The lock reply may already have reported it: announce changes only.
+            if (!this.locks.has(id) || this.locks.get(id) === held) return;
+            this.locks.set(id, held);
             for (const fn of this.listeners[msg.method]) fn(id);
             return;
           }
