@@ -4,7 +4,9 @@
  * 127.0.0.1 (port read back from the server, never fixed). Stop by PID only.
  */
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, rm, readFile, unlink } from 'node:fs/promises';
+import { mkdtemp, rm, readFile, unlink, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +22,8 @@ export interface OvsdbServerOptions {
   schema?: string;
   /** Also listen on ptcp:0:127.0.0.1 and report the bound port. */
   tcp?: boolean;
+  /** Also listen on pssl at 127.0.0.1 with these PEM files (see makeTestPki). */
+  ssl?: { keyFile: string; certFile: string; caFile: string };
   /**
    * A one-server Raft cluster instead of a standalone file: only clustered
    * databases give monitor_cond_since real transaction ids to resume from.
@@ -39,6 +43,8 @@ export interface OvsdbServer {
   readonly tcpPort: number | undefined;
   /** `tcp:127.0.0.1:PORT`, or undefined without `tcp`. */
   readonly tcpRemote: string | undefined;
+  /** `ssl:127.0.0.1:PORT`, or undefined without `ssl`. */
+  readonly sslRemote: string | undefined;
   readonly pid: number | undefined;
   /** Stop the server: SIGTERM (default) or SIGKILL for fault tests. */
   stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
@@ -72,6 +78,34 @@ function alive(pid: number): boolean {
   }
 }
 
+/** A port free right now on 127.0.0.1 (for remotes whose bound port the server does not report apart). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** A throwaway CA with a server and a client certificate (SAN IP:127.0.0.1), made with openssl in `dir`. */
+export async function makeTestPki(dir: string): Promise<{ caFile: string; server: { keyFile: string; certFile: string }; client: { keyFile: string; certFile: string } }> {
+  const f = (n: string): string => join(dir, n);
+  await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('ca.key'), '-out', f('ca.pem'), '-subj', '/CN=l2bgw-test-ca', '-days', '1']);
+  await writeFile(f('san.ext'), 'subjectAltName=IP:127.0.0.1\n');
+  for (const n of ['server', 'client']) {
+    await run('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', f(`${n}.key`), '-out', f(`${n}.csr`), '-subj', `/CN=${n}`]);
+    await run('openssl', ['x509', '-req', '-in', f(`${n}.csr`), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f(`${n}.pem`), '-days', '1', '-extfile', f('san.ext')]);
+  }
+  return {
+    caFile: f('ca.pem'),
+    server: { keyFile: f('server.key'), certFile: f('server.pem') },
+    client: { keyFile: f('client.key'), certFile: f('client.pem') },
+  };
+}
+
 export async function startOvsdbServer(opts: OvsdbServerOptions = {}): Promise<OvsdbServer> {
   const schema = opts.schema ?? VTEP_SCHEMA;
   const dir = await mkdtemp(join(tmpdir(), 'l2bgw-ovsdb-'));
@@ -81,6 +115,7 @@ export async function startOvsdbServer(opts: OvsdbServerOptions = {}): Promise<O
   const pidFile = join(dir, 'ovsdb.pid');
   let pid: number | undefined;
   let tcpPort: number | undefined;
+  const sslPort = opts.ssl ? await freePort() : undefined;
 
   const create = (): Promise<unknown> => opts.clustered
     ? run('ovsdb-tool', ['create-cluster', dbFile, schema, `unix:${join(dir, 'raft.sock')}`])
@@ -93,6 +128,10 @@ export async function startOvsdbServer(opts: OvsdbServerOptions = {}): Promise<O
     const remotes = [`--remote=punix:${socketPath}`];
     // Reuse the previous port on restart so a client's remote stays valid.
     if (opts.tcp) remotes.push(`--remote=ptcp:${tcpPort ?? 0}:127.0.0.1`);
+    if (opts.ssl) {
+      remotes.push(`--remote=pssl:${sslPort}:127.0.0.1`, `--private-key=${opts.ssl.keyFile}`,
+        `--certificate=${opts.ssl.certFile}`, `--ca-cert=${opts.ssl.caFile}`);
+    }
     const child = spawn('ovsdb-server', [
       dbFile, ...remotes, `--unixctl=${ctl}`, `--pidfile=${pidFile}`,
       `--log-file=${join(dir, 'ovsdb.log')}`, '-vconsole:off', ...(opts.extraArgs ?? []),
@@ -105,9 +144,9 @@ export async function startOvsdbServer(opts: OvsdbServerOptions = {}): Promise<O
       await waitFor(async () => {
         // list-remotes shows only the configured "ptcp:0:…"; the bound port is in the log line "listening on port N".
         const log = await readFile(join(dir, 'ovsdb.log'), 'utf8').catch(() => '');
-        const m = /listening on port (\d+)/.exec(log);
-        if (!m) return false;
-        tcpPort = Number(m[1]);
+        const ports = [...log.matchAll(/listening on port (\d+)/g)].map((m) => Number(m[1])).filter((p) => p !== sslPort);
+        if (ports.length === 0) return false;
+        tcpPort = ports[0];
         return true;
       }, 'ovsdb-server tcp port');
     }
@@ -130,6 +169,7 @@ export async function startOvsdbServer(opts: OvsdbServerOptions = {}): Promise<O
     unixRemote: `unix:${socketPath}`,
     get tcpPort() { return tcpPort; },
     get tcpRemote() { return tcpPort === undefined ? undefined : `tcp:127.0.0.1:${tcpPort}`; },
+    get sslRemote() { return sslPort === undefined ? undefined : `ssl:127.0.0.1:${sslPort}`; },
     get pid() { return pid; },
     stop,
     restart: async () => { await stop(); await start(); },

@@ -7,7 +7,10 @@ import type { OvsdbClientOptions, TypedRowChange, UpdateSource } from '../../../
 import { TxnBuilder } from '../../../src/vtep/ovsdb/codec/ops.js';
 import { vtepSchema } from '../../../src/vtep/ovsdb/vtep-schema.js';
 import type { VtepTables } from '../../../src/vtep/ovsdb/vtep-schema.js';
-import { startOvsdbServer } from '../../support/ovsdb-server.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeTestPki, startOvsdbServer } from '../../support/ovsdb-server.js';
 import type { OvsdbServer } from '../../support/ovsdb-server.js';
 
 const DB = 'hardware_vtep';
@@ -59,6 +62,27 @@ describe('connections and basic methods', () => {
       expect(s.ok && s.value.tables.Physical_Locator.indexes).toEqual(vtepSchema.tables.Physical_Locator.indexes);
       expect(await c.getSchema('nope')).toMatchObject({ ok: false, error: { code: 'OVSDB_RPC_ERROR', error: 'unknown database' } });
       expect(await c.echo('x', 1)).toEqual({ ok: true, value: ['x', 1] });
+    }
+  });
+
+  it('ssl: mutual TLS with key, certificate and CA files', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'l2bgw-pki-'));
+    const pki = await makeTestPki(dir);
+    const s = await startOvsdbServer({ ssl: { ...pki.server, caFile: pki.caFile } });
+    try {
+      const c = await connect(s.sslRemote as string, { tls: { ...pki.client, caFile: pki.caFile } });
+      expect(await c.listDbs()).toEqual({ ok: true, value: ['hardware_vtep', '_Server'] });
+      await c.close();
+      const noFiles = new OvsdbClient({ remote: s.sslRemote as string, tls: { caFile: join(dir, 'absent.pem') } });
+      expect(await noFiles.connect()).toMatchObject({ ok: false, error: { code: 'OVSDB_TLS_CONFIG' } });
+      // Without a client certificate the server refuses the session.
+      const anon = new OvsdbClient({ remote: s.sslRemote as string, tls: { caFile: pki.caFile }, reconnect: false });
+      const r = await anon.connect();
+      if (r.ok) expect((await anon.listDbs()).ok).toBe(false);
+      await anon.close();
+    } finally {
+      await s.dispose();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 
