@@ -1,0 +1,226 @@
+/**
+ * Real BGP daemons for tests: FRR bgpd (standalone, `-Z`, no zebra) and gobgpd, each in
+ * its own temp dir, on loopback, on ports picked at run time. Config text in; pid, ports
+ * and a way to query out. Stopped by PID only; the temp dir is removed on dispose.
+ */
+import { execFile, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const run = promisify(execFile);
+
+export const FRR_BGPD = '/usr/lib/frr/bgpd';
+
+/** A free TCP port on `host` (bind 0, read it, release it). */
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen({ host, port: 0 }, () => {
+      const a = s.address();
+      const port = typeof a === 'object' && a ? a.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export async function waitFor(cond: () => boolean | Promise<boolean>, what: string, ms = 20_000, every = 50): Promise<void> {
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    if (await cond()) return;
+    await sleep(every);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function stopPid(pid: number | undefined, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (pid === undefined || !alive(pid)) return;
+  process.kill(pid, signal);
+  try {
+    await waitFor(() => !alive(pid), `pid ${pid} exit`, 5000, 20);
+  } catch {
+    if (alive(pid)) process.kill(pid, 'SIGKILL');
+    await waitFor(() => !alive(pid), `pid ${pid} kill`, 5000, 20);
+  }
+}
+
+export interface DaemonHandle {
+  readonly dir: string;
+  /** PID of the running daemon, undefined when stopped. */
+  readonly pid: number | undefined;
+  /** BGP port it listens on. */
+  readonly port: number;
+  /** Stop by PID (SIGTERM, or SIGKILL for fault tests). */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+  /** Start again with the same config and ports. */
+  restart(): Promise<void>;
+  /** Stop and remove the temp dir. */
+  dispose(): Promise<void>;
+  /** Everything the daemon wrote to stdout/stderr (for failure messages). */
+  output(): string;
+}
+
+function collect(child: ChildProcess, sink: { text: string }): void {
+  const add = (b: Buffer): void => {
+    sink.text += b.toString('utf8');
+    if (sink.text.length > 200_000) sink.text = sink.text.slice(-100_000);
+  };
+  child.stdout?.on('data', add);
+  child.stderr?.on('data', add);
+}
+
+// ------------------------------------------------------------------------- FRR
+
+export interface FrrOptions {
+  /** bgpd.conf text; use `{{PORT}}`-free text: the listen port is given on the command line. */
+  config: string;
+  /** Address bgpd listens on (`-l`), default 127.0.0.1. */
+  listenAddress?: string;
+  /** BGP port, default a free one. */
+  port?: number;
+}
+
+export interface FrrBgpd extends DaemonHandle {
+  /** Runs vtysh commands (each a `-c`) against this bgpd; returns stdout. */
+  vtysh(...commands: string[]): Promise<string>;
+  /** `vtysh -c CMD` parsed as JSON. */
+  json<T = unknown>(command: string): Promise<T>;
+  /** Enters `configure terminal`, runs the lines, leaves. */
+  configure(...lines: string[]): Promise<string>;
+}
+
+export async function startFrr(opts: FrrOptions): Promise<FrrBgpd> {
+  const dir = await mkdtemp(join(tmpdir(), 'l2bgw-frr-'));
+  // bgpd drops to the frr user, which must read its folder (mkdtemp gives 0700).
+  await chmod(dir, 0o755);
+  const conf = join(dir, 'bgpd.conf');
+  await writeFile(conf, opts.config, { mode: 0o644 });
+  const listen = opts.listenAddress ?? '127.0.0.1';
+  const port = opts.port ?? await freePort(listen);
+  const pidFile = join(dir, 'bgpd.pid');
+  const sink = { text: '' };
+  let pid: number | undefined;
+
+  async function start(): Promise<void> {
+    await rm(pidFile, { force: true });
+    const child = spawn(FRR_BGPD, ['-Z', '-p', String(port), '-l', listen, '-f', conf, '--vty_socket', dir, '-i', pidFile], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    collect(child, sink);
+    if (child.pid === undefined) throw new Error('bgpd did not start');
+    pid = child.pid;
+    child.once('exit', () => { if (pid === child.pid) pid = undefined; });
+    await waitFor(async () => {
+      if (pid === undefined) throw new Error(`bgpd exited:\n${sink.text}`);
+      try {
+        await run('vtysh', ['--vty_socket', dir, '-c', 'show bgp summary json'], { timeout: 5000 });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'bgpd vty');
+  }
+
+  await start();
+  const vtysh = async (...commands: string[]): Promise<string> =>
+    (await run('vtysh', ['--vty_socket', dir, ...commands.flatMap((c) => ['-c', c])], { timeout: 10_000 })).stdout;
+
+  return {
+    dir,
+    get pid() { return pid; },
+    port,
+    stop: async (signal?: NodeJS.Signals) => { const p = pid; pid = undefined; await stopPid(p, signal); },
+    restart: async () => { const p = pid; pid = undefined; await stopPid(p); await start(); },
+    dispose: async () => { const p = pid; pid = undefined; await stopPid(p); await rm(dir, { recursive: true, force: true }); },
+    output: () => sink.text,
+    vtysh,
+    json: async <T>(command: string) => JSON.parse(await vtysh(command)) as T,
+    configure: (...lines: string[]) => vtysh('configure terminal', ...lines, 'end'),
+  };
+}
+
+// ----------------------------------------------------------------------- GoBGP
+
+export interface GobgpOptions {
+  /**
+   * gobgpd.toml text; `{{PORT}}` is replaced by the BGP port chosen for it
+   * (`global.config.port`).
+   */
+  config: string;
+  /** BGP port, default a free one on 127.0.0.1. */
+  port?: number;
+}
+
+export interface Gobgpd extends DaemonHandle {
+  /** gRPC API port (`--api-hosts 127.0.0.1:PORT`). */
+  readonly apiPort: number;
+  /** Runs the `gobgp` CLI against this daemon; returns stdout. */
+  gobgp(...args: string[]): Promise<string>;
+  /** `gobgp ... -j` parsed as JSON. */
+  json<T = unknown>(...args: string[]): Promise<T>;
+}
+
+export async function startGobgp(opts: GobgpOptions): Promise<Gobgpd> {
+  const dir = await mkdtemp(join(tmpdir(), 'l2bgw-gobgp-'));
+  const port = opts.port ?? await freePort();
+  const apiPort = await freePort();
+  const conf = join(dir, 'gobgpd.toml');
+  await writeFile(conf, opts.config.replaceAll('{{PORT}}', String(port)));
+  const sink = { text: '' };
+  let pid: number | undefined;
+  const gobgp = async (...args: string[]): Promise<string> =>
+    (await run('gobgp', ['-u', '127.0.0.1', '-p', String(apiPort), ...args], { timeout: 10_000 })).stdout;
+
+  async function start(): Promise<void> {
+    const child = spawn('gobgpd', ['-f', conf, '-t', 'toml', '--api-hosts', `127.0.0.1:${apiPort}`, '--log-level', 'debug'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: dir,
+    });
+    collect(child, sink);
+    if (child.pid === undefined) throw new Error('gobgpd did not start');
+    pid = child.pid;
+    child.once('exit', () => { if (pid === child.pid) pid = undefined; });
+    await waitFor(async () => {
+      if (pid === undefined) throw new Error(`gobgpd exited:\n${sink.text}`);
+      try {
+        await gobgp('global');
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'gobgpd api');
+  }
+
+  await start();
+  return {
+    dir,
+    get pid() { return pid; },
+    port,
+    apiPort,
+    stop: async (signal?: NodeJS.Signals) => { const p = pid; pid = undefined; await stopPid(p, signal); },
+    restart: async () => { const p = pid; pid = undefined; await stopPid(p); await start(); },
+    dispose: async () => { const p = pid; pid = undefined; await stopPid(p); await rm(dir, { recursive: true, force: true }); },
+    output: () => sink.text,
+    gobgp,
+    json: async <T>(...args: string[]) => JSON.parse(await gobgp(...args, '-j')) as T,
+  };
+}
+
+/** Reads a file of a daemon's temp dir (e.g. a log), empty when missing. */
+export async function readDaemonFile(d: DaemonHandle, name: string): Promise<string> {
+  return readFile(join(d.dir, name), 'utf8').catch(() => '');
+}
