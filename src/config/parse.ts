@@ -36,7 +36,11 @@ const KEYS = {
   api: ['listen', 'token_file'],
 } as const;
 
-const at = (path: string, key: string): string => (path === '' ? key : `${path}.${key}`);
+/** `bgp.peers[0].address`; a key that is not a plain name is quoted: `bgp["hold time"]`. */
+function at(path: string, key: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(key)) return `${path}[${JSON.stringify(key)}]`;
+  return path === '' ? key : `${path}.${key}`;
+}
 
 function editDistance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
