@@ -169,8 +169,10 @@ export class Daemon {
     for (const hook of [...this.stopHooks].reverse()) {
       const left = end - performance.now();
       if (left <= 0) {
+        // Still tell it to stop (a speaker can at least send its cease), but do not wait.
         this.log.error({ hook: hook.name }, 'stop deadline passed; not waiting for this component');
         clean = false;
+        void this.runWithin(hook, reason, 0);
         continue;
       }
       const outcome = await this.runWithin(hook, reason, left);
@@ -198,7 +200,7 @@ export class Daemon {
     })();
     const outcome = await Promise.race([run, timeout]);
     clearTimeout(timer);
-    if (outcome === 'timeout') this.log.error({ hook: hook.name, ms: Math.round(ms) }, 'component did not stop in time');
+    if (outcome === 'timeout' && ms > 0) this.log.error({ hook: hook.name, ms: Math.round(ms) }, 'component did not stop in time');
     return outcome;
   }
 }
