@@ -166,9 +166,10 @@ export class Daemon {
     this.log.info({ reason }, 'l2bgwd stopping');
     const end = performance.now() + deadlineMs;
     let clean = true;
+    let expired = false;
     for (const hook of [...this.stopHooks].reverse()) {
       const left = end - performance.now();
-      if (left <= 0) {
+      if (expired || left <= 0) {
         // Still tell it to stop (a speaker can at least send its cease), but do not wait.
         this.log.error({ hook: hook.name }, 'stop deadline passed; not waiting for this component');
         clean = false;
@@ -177,6 +178,8 @@ export class Daemon {
       }
       const outcome = await this.runWithin(hook, reason, left);
       if (outcome !== 'done') clean = false;
+      // A timeout used up all that was left.
+      if (outcome === 'timeout') expired = true;
     }
     if (this.pidPath !== undefined) await releasePidfile(this.pidPath);
     if (this.keepAlive !== undefined) clearInterval(this.keepAlive);
