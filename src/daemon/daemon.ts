@@ -130,7 +130,10 @@ export class Daemon {
 
   private async reloadNow(path: string): Promise<ReloadResult> {
     const prev = this.current;
-    if (prev === undefined || this.stopping !== undefined) return { ok: false, errors: ['the daemon is not running'] };
+    if (prev === undefined || this.stopping !== undefined) {
+      this.log.warn({ file: path }, 'reload ignored: the daemon is not running');
+      return { ok: false, errors: ['the daemon is not running'] };
+    }
     const loaded = loadConfig(path);
     if (!loaded.ok) {
       for (const error of loaded.errors) this.log.error({ file: path, error }, 'config error');
