@@ -5,7 +5,7 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -105,8 +105,12 @@ export interface FrrBgpd extends DaemonHandle {
 
 export async function startFrr(opts: FrrOptions): Promise<FrrBgpd> {
   const dir = await mkdtemp(join(tmpdir(), 'l2bgw-frr-'));
-  // bgpd drops to the frr user, which must read its folder (mkdtemp gives 0700).
+  // bgpd drops to the frr user, which must read its folder (mkdtemp gives 0700) and
+  // write its pid file and vty socket there.
   await chmod(dir, 0o755);
+  const uid = Number((await run('id', ['-u', 'frr'])).stdout.trim());
+  const gid = Number((await run('id', ['-g', 'frr'])).stdout.trim());
+  await chown(dir, uid, gid);
   const conf = join(dir, 'bgpd.conf');
   await writeFile(conf, opts.config, { mode: 0o644 });
   const listen = opts.listenAddress ?? '127.0.0.1';

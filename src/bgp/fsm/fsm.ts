@@ -294,11 +294,9 @@ function incoming(st: Step): void {
       return;
     case 'Connect':
     case 'Active':
-      // The first connection up wins; our pending attempt is abandoned.
-      if (s.out) {
-        st.act({ type: 'close', conn: 'out' });
-        s.out = undefined;
-      }
+      // Our pending attempt is kept: both sides often connect at once, and dropping
+      // either end would kill the other side's incoming connection too. The OPENs then
+      // decide (§6.8).
       st.openConnection('in');
       return;
     case 'OpenSent':

@@ -72,14 +72,17 @@ describe('passive open', () => {
     expect(h.running()).toEqual([]);
   });
 
-  it('an incoming connection while connecting replaces our attempt', () => {
+  it('an incoming connection while connecting keeps our attempt; both run until OPENs decide', () => {
     const h = new Harness(config());
     h.fire({ type: 'ManualStart' });
     const a = h.fire({ type: 'TcpConnectionConfirmed' });
-    expect(a).toContainEqual({ type: 'close', conn: 'out' });
+    expect(a.some((x) => x.type === 'close')).toBe(false);
     expect(sent(a)).toEqual([{ conn: 'in', type: 'open' }]);
-    expect(h.state.out).toBeUndefined();
+    expect(h.state.out?.state).toBe('Connect');
+    expect(h.session).toBe('OpenSent');
     expect(h.running()).toEqual(['Hold:in']);
+    expect(sent(h.fire({ type: 'Tcp_CR_Acked' }))).toEqual([{ conn: 'out', type: 'open' }]);
+    expect(h.state.out?.state).toBe('OpenSent');
   });
 });
 
