@@ -1,0 +1,73 @@
+/**
+ * Display rows for the Adj-RIB-In, Loc-RIB and Adj-RIB-Out with the fields
+ * of FRR's `show bgp l2vpn evpn` (JSON form): prefix, RD, next hop, route
+ * targets, encapsulation, MAC mobility, best/stale/ineligible flags, peer,
+ * AS path, local preference, origin, label (VNI) and age.
+ */
+
+import { formatExtCommunities } from '../ext-communities.js';
+import { formatEvpnPrefix } from '../format.js';
+import { formatIp } from '../addr.js';
+import { INELIGIBLE, STALE } from './model.js';
+import type { PathView } from './rib.js';
+
+export interface RouteRow {
+  /** FRR's prefix text, e.g. "[2]:[0]:[48]:[00:11:22:33:44:55]". */
+  prefix: string;
+  routeType: number;
+  rd: string;
+  /** The Loc-RIB the row belongs to. */
+  vni?: number;
+  nextHop?: string;
+  routeTargets: string[];
+  /** Every extended community as FRR shows it ("RT:65000:100", "ET:8", "MM:3"). */
+  extCommunities: string[];
+  /** "VXLAN", another tunnel type number, or undefined when the community is absent. */
+  encapsulation?: string;
+  macMobility?: { seq: number; sticky: boolean };
+  best: boolean;
+  stale: boolean;
+  /** Treat-as-withdraw (RFC 7606) or no usable next hop. */
+  ineligible: boolean;
+  /** Peer address, or "local" for our own routes. */
+  peer: string;
+  asPath: string;
+  localPref?: number;
+  med?: number;
+  /** "IGP", "EGP" or "incomplete". */
+  origin: string;
+  /** Label 1 of type 2 (the VNI), PMSI label of type 3. */
+  label?: number;
+  /** Seconds since the route was received or originated. */
+  age: number;
+}
+
+const ORIGIN = ['IGP', 'EGP', 'incomplete'];
+
+export function routeRow(v: PathView, now: number): RouteRow {
+  const a = v.attrs;
+  const c = a.communities;
+  const row: RouteRow = {
+    prefix: formatEvpnPrefix(v.route),
+    routeType: v.route.type,
+    rd: v.route.rd,
+    routeTargets: c.routeTargets,
+    extCommunities: formatExtCommunities(a.ext),
+    best: v.best,
+    stale: (v.flags & STALE) !== 0,
+    ineligible: (v.flags & INELIGIBLE) !== 0,
+    peer: a.peer?.info.address ?? 'local',
+    asPath: a.asPath.map((s) => (s.type === 1 ? `{${s.asns.join(',')}}` : s.asns.join(' '))).join(' '),
+    origin: ORIGIN[a.origin] ?? String(a.origin),
+    age: Math.max(0, now - v.stamp),
+  };
+  if (v.vni !== undefined) row.vni = v.vni;
+  if (a.nextHop) row.nextHop = formatIp(a.nextHop);
+  if (c.encapsulation !== undefined) row.encapsulation = c.encapsulation === 8 ? 'VXLAN' : String(c.encapsulation);
+  if (c.macMobility) row.macMobility = { seq: c.macMobility.seq, sticky: c.macMobility.sticky };
+  if (a.localPref !== undefined) row.localPref = a.localPref;
+  if (a.med !== undefined) row.med = a.med;
+  if (v.route.type === 2) row.label = v.route.label1;
+  else if (v.route.type === 3 && a.pmsi) row.label = a.pmsi.label;
+  return row;
+}
