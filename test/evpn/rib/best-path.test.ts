@@ -1,0 +1,93 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { EvpnRib } from '../../../src/evpn/rib/rib.js';
+import type { MacBest } from '../../../src/evpn/rib/rib.js';
+import type { UpdateOpts } from './helpers.js';
+import { Recorder, announce, ip4, mac2 } from './helpers.js';
+
+const MAC = 0x020000000001;
+const LOCAL_AS = 65010;
+
+/** Two peers A (127.0.0.2) and B (127.0.0.3) send the same MAC; returns whose route is best. */
+function race(a: UpdateOpts & { peerAs?: number; routerId?: string }, b: UpdateOpts & { peerAs?: number; routerId?: string }): string | undefined {
+  const rec = new Recorder();
+  const rib = new EvpnRib({ routerId: ip4('192.0.2.10'), localAs: LOCAL_AS, listener: rec });
+  rib.setEvi({ vni: 5000 }, 0);
+  rib.peerUp({ address: '127.0.0.2', remoteAs: a.peerAs ?? LOCAL_AS, localAs: LOCAL_AS, routerId: ip4(a.routerId ?? '10.0.0.2') }, 0);
+  rib.peerUp({ address: '127.0.0.3', remoteAs: b.peerAs ?? LOCAL_AS, localAs: LOCAL_AS, routerId: ip4(b.routerId ?? '10.0.0.3') }, 0);
+  rib.receiveUpdate('127.0.0.2', announce([mac2(MAC, { rd: '10.0.0.2:2' })], { nextHop: '198.51.100.2', ...a }), [], 1);
+  rib.receiveUpdate('127.0.0.3', announce([mac2(MAC, { rd: '10.0.0.3:2' })], { nextHop: '198.51.100.3', ...b }), [], 2);
+  // The order of arrival must not matter: replay in reverse on a fresh RIB.
+  const rec2 = new Recorder();
+  const rib2 = new EvpnRib({ routerId: ip4('192.0.2.10'), localAs: LOCAL_AS, listener: rec2 });
+  rib2.setEvi({ vni: 5000 }, 0);
+  rib2.peerUp({ address: '127.0.0.2', remoteAs: a.peerAs ?? LOCAL_AS, localAs: LOCAL_AS, routerId: ip4(a.routerId ?? '10.0.0.2') }, 0);
+  rib2.peerUp({ address: '127.0.0.3', remoteAs: b.peerAs ?? LOCAL_AS, localAs: LOCAL_AS, routerId: ip4(b.routerId ?? '10.0.0.3') }, 0);
+  rib2.receiveUpdate('127.0.0.3', announce([mac2(MAC, { rd: '10.0.0.3:2' })], { nextHop: '198.51.100.3', ...b }), [], 1);
+  rib2.receiveUpdate('127.0.0.2', announce([mac2(MAC, { rd: '10.0.0.2:2' })], { nextHop: '198.51.100.2', ...a }), [], 2);
+  const last = (r: Recorder) => (r.all.filter((d) => d.type === 2).at(-1)?.best as MacBest | undefined)?.peer;
+  expect(last(rec2)).toBe(last(rec));
+  return last(rec);
+}
+
+describe('type-2 best path, RFC 7432 §15 then RFC 4271 §9.1.2.2', () => {
+  it('sticky beats non-sticky, even with a lower sequence number (§15.2)', () => {
+    expect(race({ sticky: true, seq: 0 }, { seq: 9 })).toBe('127.0.0.2');
+  });
+  it('the higher sequence number wins (§15.1); no community counts as 0', () => {
+    expect(race({ seq: 3 }, { seq: 4 })).toBe('127.0.0.3');
+    expect(race({}, { seq: 1 })).toBe('127.0.0.3');
+  });
+  it('then higher LOCAL_PREF (absent = 100)', () => {
+    expect(race({ localPref: 200 }, { localPref: 100 })).toBe('127.0.0.2');
+    expect(race({}, { localPref: 101 })).toBe('127.0.0.3');
+  });
+  it('then shorter AS_PATH, an AS_SET counting 1', () => {
+    expect(race({ asPath: [{ type: 2, asns: [1, 2] }] }, { asPath: [{ type: 2, asns: [1] }, { type: 1, asns: [7, 8, 9] }] })).toBe('127.0.0.2');
+    expect(race({ asPath: [{ type: 2, asns: [1, 2, 3] }] }, { asPath: [{ type: 2, asns: [4] }] })).toBe('127.0.0.3');
+  });
+  it('then lower ORIGIN', () => {
+    expect(race({ origin: 2 }, { origin: 0 })).toBe('127.0.0.3');
+  });
+  it('then lower MED, only between routes from the same neighbor AS', () => {
+    expect(race({ med: 10, asPath: [{ type: 2, asns: [100] }] }, { med: 5, asPath: [{ type: 2, asns: [100] }] })).toBe('127.0.0.3');
+    // Different neighbor AS: MED ignored, falls through to router id (A lower).
+    expect(race({ med: 10, asPath: [{ type: 2, asns: [100] }] }, { med: 5, asPath: [{ type: 2, asns: [200] }] })).toBe('127.0.0.2');
+  });
+  it('then eBGP over iBGP', () => {
+    expect(race({}, { peerAs: 65000 })).toBe('127.0.0.3');
+  });
+  it('then lower ORIGINATOR_ID or BGP Identifier (RFC 4456 §9)', () => {
+    expect(race({ routerId: '10.0.0.9' }, { routerId: '10.0.0.8' })).toBe('127.0.0.3');
+    expect(race({ originatorId: ip4('10.9.9.9') }, { originatorId: ip4('10.1.1.1') })).toBe('127.0.0.3');
+  });
+  it('then shorter CLUSTER_LIST', () => {
+    expect(race({ originatorId: 5, clusterList: [1, 2] }, { originatorId: 5, clusterList: [1] })).toBe('127.0.0.3');
+  });
+  it('then lower peer address', () => {
+    expect(race({ routerId: '10.0.0.1' }, { routerId: '10.0.0.1' })).toBe('127.0.0.2');
+  });
+});
+
+describe('type-3 best path and flood deltas', () => {
+  let rib: EvpnRib;
+  let rec: Recorder;
+  beforeEach(() => {
+    rec = new Recorder();
+    rib = new EvpnRib({ routerId: ip4('192.0.2.10'), localAs: LOCAL_AS, listener: rec });
+    rib.setEvi({ vni: 5000 }, 0);
+    rib.peerUp({ address: '127.0.0.2', remoteAs: LOCAL_AS, localAs: LOCAL_AS, routerId: ip4('10.0.0.2') }, 0);
+  });
+  it('one flood entry per (originator, EVI) with the PMSI endpoint and VNI', async () => {
+    const { imet } = await import('./helpers.js');
+    rib.receiveUpdate('127.0.0.2', announce([imet('198.51.100.7')], { nextHop: '198.51.100.7', pmsiVni: 5001 }), [], 1);
+    expect(rec.all).toEqual([
+      {
+        type: 3,
+        op: 'added',
+        vni: 5000,
+        originator: '198.51.100.7',
+        best: expect.objectContaining({ endpoint: { v: 4, addr: ip4('198.51.100.7') }, vni: 5001, tunnelType: 6, peer: '127.0.0.2' }),
+      },
+    ]);
+  });
+});
