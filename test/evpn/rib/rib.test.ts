@@ -91,6 +91,17 @@ describe('import by route target', () => {
     expect(rib.prefixCount(P1)).toBe(0);
   });
 
+  it('MAC+IPv6 routes and an IPv6 next hop are kept and reported; MAC+IPv4 is preferred for the VTEP row', () => {
+    const u = announce([{ ...mac2(MAC), ip: { v: 6, addr: '2001:db8::5' } }]);
+    u.attributes.mpReach!.nextHop = Buffer.from('20010db8000000000000000000000001', 'hex');
+    rib.receiveUpdate(P1, u, [], 1);
+    expect(rec.take()).toMatchObject([{ type: 2, op: 'added', best: { ip: { v: 6, addr: '2001:db8::5' }, nextHop: { v: 6, addr: '2001:db8::1' } } }]);
+    rib.receiveUpdate(P1, announce([mac2(MAC, { ip: '203.0.113.5' })]), [], 2);
+    expect(rec.take()).toMatchObject([{ type: 2, op: 'changed', best: { ip: { v: 4 } } }]);
+    rib.receiveUpdate(P1, withdraw([{ ...mac2(MAC), ip: { v: 6, addr: '2001:db8::5' } }]), [], 3);
+    expect(rib.adjRibIn(P1)).toHaveLength(1);
+  });
+
   it('type 1, 4 and 5 routes are kept in the Adj-RIB-In only', () => {
     rib.receiveUpdate(
       P1,
