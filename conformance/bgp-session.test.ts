@@ -1,0 +1,199 @@
+/**
+ * Sessions against real FRR bgpd and gobgpd on loopback, l2vpn/evpn, ports picked at run
+ * time. l2bgw is 127.0.0.1, FRR 127.0.0.2, GoBGP 127.0.0.3.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BgpSpeaker } from '../src/bgp/session/speaker.js';
+import type { DownReason } from '../src/bgp/fsm/types.js';
+import { freePort, startFrr, startGobgp, waitFor } from '../test/support/bgp-peers.js';
+import type { FrrBgpd, Gobgpd } from '../test/support/bgp-peers.js';
+
+const US = '127.0.0.1';
+const FRR = '127.0.0.2';
+const GOBGP = '127.0.0.3';
+const LOCAL_AS = 65010;
+
+let speaker: BgpSpeaker;
+let frr: FrrBgpd;
+let gobgp: Gobgpd;
+const downs: Array<{ peer: string; reason: DownReason }> = [];
+
+function frrConfig(ourPort: number): string {
+  return [
+    'frr defaults datacenter',
+    'hostname frr-conformance',
+    '!',
+    'router bgp 65000',
+    ' bgp router-id 10.0.0.2',
+    ' no bgp ebgp-requires-policy',
+    ' no bgp default ipv4-unicast',
+    ` neighbor ${US} remote-as ${LOCAL_AS}`,
+    ` neighbor ${US} port ${ourPort}`,
+    ` neighbor ${US} update-source ${FRR}`,
+    ` neighbor ${US} timers 3 9`,
+    ` neighbor ${US} timers connect 1`,
+    ' address-family l2vpn evpn',
+    `  neighbor ${US} activate`,
+    ' exit-address-family',
+    '!',
+  ].join('\n') + '\n';
+}
+
+function gobgpConfig(ourPort: number): string {
+  return `
+[global.config]
+  as = 65001
+  router-id = "10.0.0.3"
+  port = {{PORT}}
+  local-address-list = ["${GOBGP}"]
+[[neighbors]]
+  [neighbors.config]
+    neighbor-address = "${US}"
+    peer-as = ${LOCAL_AS}
+  [neighbors.transport.config]
+    remote-port = ${ourPort}
+    local-address = "${GOBGP}"
+  [neighbors.timers.config]
+    hold-time = 9
+    keepalive-interval = 3
+    connect-retry = 1
+  [[neighbors.afi-safis]]
+    [neighbors.afi-safis.config]
+      afi-safi-name = "l2vpn-evpn"
+`;
+}
+
+function state(peer: string): string | undefined {
+  return speaker.peers().find((p) => p.address === peer)?.state;
+}
+
+beforeAll(async () => {
+  const ourPort = await freePort(US);
+  [frr, gobgp] = await Promise.all([
+    startFrr({ config: frrConfig(ourPort), listenAddress: FRR }),
+    startGobgp({ config: gobgpConfig(ourPort) }),
+  ]);
+  speaker = new BgpSpeaker({
+    config: {
+      routerId: '10.0.0.1', localAs: LOCAL_AS, holdTime: 9, connectRetry: 1,
+      listen: { host: US, port: ourPort },
+      peers: [
+        { address: FRR, remoteAs: 65000, port: frr.port, localAddress: US, gracefulRestart: true },
+        { address: GOBGP, remoteAs: 65001, port: gobgp.port, localAddress: US },
+      ],
+    },
+    timing: { idleHoldTime: 0.5, idleHoldMax: 2, stableTime: 10 },
+  });
+  speaker.on('down', (p, reason) => downs.push({ peer: p.address, reason }));
+  await speaker.start();
+});
+
+afterAll(async () => {
+  await speaker?.close();
+  await Promise.all([frr?.dispose(), gobgp?.dispose()]);
+});
+
+describe('against FRR bgpd', () => {
+  it('reaches Established with l2vpn/evpn', async () => {
+    await waitFor(() => state(FRR) === 'Established', 'FRR Established', 30_000);
+    const snap = speaker.peers().find((p) => p.address === FRR);
+    expect(snap?.negotiated?.families).toContainEqual({ afi: 25, safi: 70 });
+    expect(snap?.negotiated?.holdTime).toBe(9);
+    const n = await frr.json<Record<string, { bgpState: string }>>(`show bgp neighbors ${US} json`);
+    expect(n[US].bgpState).toBe('Established');
+  });
+
+  it('keepalives flow both ways', async () => {
+    await waitFor(() => state(FRR) === 'Established', 'FRR Established', 30_000);
+    const before = speaker.peers().find((p) => p.address === FRR)?.messagesIn.keepalive ?? 0;
+    await new Promise((r) => setTimeout(r, 4000));
+    const after = speaker.peers().find((p) => p.address === FRR)?.messagesIn.keepalive ?? 0;
+    expect(after).toBeGreaterThan(before);
+    const n = await frr.json<Record<string, { messageStats: { keepalivesRecv: number } }>>(`show bgp neighbors ${US} json`);
+    expect(n[US].messageStats.keepalivesRecv).toBeGreaterThan(0);
+  });
+
+  it('FRR shutdown with a message is seen as Cease 6/2 with its text', async () => {
+    await waitFor(() => state(FRR) === 'Established', 'FRR Established', 30_000);
+    downs.length = 0;
+    await frr.configure('router bgp 65000', `neighbor ${US} shutdown message going down for maintenance`);
+    await waitFor(() => downs.some((d) => d.peer === FRR), 'down from FRR');
+    const d = downs.find((x) => x.peer === FRR)?.reason;
+    expect(d?.kind).toBe('notification-received');
+    if (d?.kind !== 'notification-received') return;
+    expect([d.notification.code, d.notification.subcode]).toEqual([6, 2]);
+    expect(speaker.peers().find((p) => p.address === FRR)?.lastError).toContain('going down for maintenance');
+    await frr.configure('router bgp 65000', `no neighbor ${US} shutdown`);
+    await waitFor(() => state(FRR) === 'Established', 'FRR back', 30_000);
+  });
+
+  it('our shutdown reaches FRR as administratively shut down with our text', async () => {
+    await waitFor(() => state(FRR) === 'Established', 'FRR Established', 30_000);
+    await speaker.shutdown(FRR, 'l2bgw maintenance');
+    type Neighbor = { bgpState: string; lastNotificationReason?: string; lastShutdownDescription?: string };
+    let n: Neighbor | undefined;
+    await waitFor(async () => {
+      n = (await frr.json<Record<string, Neighbor>>(`show bgp neighbors ${US} json`))[US];
+      return n.bgpState !== 'Established' && n.lastShutdownDescription !== undefined;
+    }, 'FRR sees the session down');
+    expect(n?.lastNotificationReason).toBe('Cease/Administrative Shutdown');
+    expect(n?.lastShutdownDescription).toBe('l2bgw maintenance');
+    speaker.enable(FRR);
+    await waitFor(() => state(FRR) === 'Established', 'FRR back', 30_000);
+  });
+
+  it('a restart of bgpd brings the session back', async () => {
+    await waitFor(() => state(FRR) === 'Established', 'FRR Established', 30_000);
+    await frr.restart();
+    await waitFor(() => state(FRR) === 'Established', 'FRR back after restart', 30_000);
+  });
+});
+
+describe('against gobgpd', () => {
+  it('reaches Established with l2vpn/evpn', async () => {
+    await waitFor(() => state(GOBGP) === 'Established', 'GoBGP Established', 30_000);
+    const snap = speaker.peers().find((p) => p.address === GOBGP);
+    expect(snap?.negotiated?.families).toEqual([{ afi: 25, safi: 70 }]);
+    const j = await gobgp.json<{ state: { session_state: number } }>('neighbor', US);
+    expect(j.state.session_state).toBe(6); // ESTABLISHED
+  });
+
+  it('keepalives flow', async () => {
+    await waitFor(() => state(GOBGP) === 'Established', 'GoBGP Established', 30_000);
+    const before = speaker.peers().find((p) => p.address === GOBGP)?.messagesIn.keepalive ?? 0;
+    await new Promise((r) => setTimeout(r, 4000));
+    expect(speaker.peers().find((p) => p.address === GOBGP)?.messagesIn.keepalive ?? 0).toBeGreaterThan(before);
+  });
+
+  it('gobgp neighbor disable is seen as Cease 6/2', async () => {
+    await waitFor(() => state(GOBGP) === 'Established', 'GoBGP Established', 30_000);
+    downs.length = 0;
+    await gobgp.gobgp('neighbor', US, 'disable');
+    await waitFor(() => downs.some((d) => d.peer === GOBGP), 'down from GoBGP');
+    const d = downs.find((x) => x.peer === GOBGP)?.reason;
+    expect(d?.kind).toBe('notification-received');
+    if (d?.kind !== 'notification-received') return;
+    expect([d.notification.code, d.notification.subcode]).toEqual([6, 2]);
+    await gobgp.gobgp('neighbor', US, 'enable');
+    await waitFor(() => state(GOBGP) === 'Established', 'GoBGP back', 30_000);
+  });
+
+  it('our shutdown reaches GoBGP with Cease 6/2', async () => {
+    await waitFor(() => state(GOBGP) === 'Established', 'GoBGP Established', 30_000);
+    await speaker.shutdown(GOBGP, 'bye gobgp');
+    await waitFor(async () => (await gobgp.json<{ state: { session_state: number } }>('neighbor', US)).state.session_state !== 6, 'GoBGP sees it down');
+    // GoBGP logs the NOTIFICATION it received as JSON, with the decoded RFC 9003 text.
+    const received = (): Array<{ Code: number; Subcode: number; 'Communicated-Reason'?: string }> => gobgp.output().split('\n')
+      .filter((l) => l.includes('"received notification"')).map((l) => JSON.parse(l) as { Code: number; Subcode: number });
+    await waitFor(() => received().some((r) => r['Communicated-Reason'] === 'bye gobgp'), 'GoBGP logs the notification', 5000);
+    expect(received().find((r) => r['Communicated-Reason'] === 'bye gobgp')).toMatchObject({ Code: 6, Subcode: 2 });
+    speaker.enable(GOBGP);
+    await waitFor(() => state(GOBGP) === 'Established', 'GoBGP back', 30_000);
+  });
+
+  it('a restart of gobgpd brings the session back', async () => {
+    await waitFor(() => state(GOBGP) === 'Established', 'GoBGP Established', 30_000);
+    await gobgp.restart();
+    await waitFor(() => state(GOBGP) === 'Established', 'GoBGP back after restart', 30_000);
+  });
+});
