@@ -1,0 +1,277 @@
+/**
+ * The gateway: wires the BGP speaker, the EVPN RIB and the managed switches together.
+ *
+ *   BgpSpeaker ──update──▶ EvpnRib ──deltas──▶ VtepSwitch (remote rows)
+ *        ▲                    │  ▲
+ *        └──flushOutgoing─────┘  └──local MACs, EVIs, VTEP IP── VtepSwitch (local side)
+ *
+ * The RIB is the single owner of routes; everything here runs on the one event loop,
+ * one event at a time, and after each event the RIB's outgoing changes are flushed to
+ * the peers. Time enters the RIB as seconds from a monotonic clock.
+ */
+import type { Logger } from 'pino';
+import { BgpSpeaker } from '../bgp/session/speaker.js';
+import type { Peer, PeerSnapshot } from '../bgp/session/peer.js';
+import type { BgpConfig as SessionBgpConfig, PeerConfig as SessionPeerConfig } from '../bgp/session/config.js';
+import { parseRouterId } from '../bgp/session/config.js';
+import { describeReason } from '../bgp/session/peer.js';
+import type { Negotiated, DownReason } from '../bgp/fsm/types.js';
+import { AFI, SAFI } from '../bgp/wire/types.js';
+import { EvpnRib } from '../evpn/rib/rib.js';
+import type { RibDelta, RibEvent } from '../evpn/rib/rib.js';
+import { routeRow } from '../evpn/rib/view.js';
+import type { RouteRow } from '../evpn/rib/view.js';
+import { formatMac, parseIp, parseMac } from '../evpn/addr.js';
+import type { Config, EviConfig, PeerConfig } from '../config/types.js';
+import type { ConfigDiff } from '../config/diff.js';
+
+const EVPN = { afi: AFI.L2VPN, safi: SAFI.EVPN };
+
+export function sessionPeerConfig(p: PeerConfig): SessionPeerConfig {
+  return {
+    address: p.address,
+    remoteAs: p.remote_as,
+    port: p.port,
+    localAddress: p.local_address,
+    passive: p.passive,
+    holdTime: p.hold_time,
+    maxPrefixes: p.max_prefixes,
+    gracefulRestart: p.graceful_restart,
+  };
+}
+
+export function sessionBgpConfig(c: Config): SessionBgpConfig {
+  return {
+    routerId: c.router_id,
+    localAs: c.local_as,
+    listen: c.bgp.listen,
+    holdTime: c.bgp.hold_time,
+    connectRetry: c.bgp.connect_retry,
+    peers: c.bgp.peers.map(sessionPeerConfig),
+  };
+}
+
+function eviConfig(e: EviConfig): { vni: number; rd?: string; importRts?: string[]; exportRts?: string[] } {
+  return { vni: e.vni, rd: e.rd, importRts: e.import_rts, exportRts: e.export_rts };
+}
+
+/** Seconds on a monotonic clock: what the RIB's timers compare. */
+function now(): number {
+  return performance.now() / 1000;
+}
+
+export interface RouteFilter {
+  vni?: number;
+  type?: number;
+}
+
+export interface GatewayOptions {
+  config: Config;
+  logger: Logger;
+}
+
+/** Consumers of best-path changes (the managed switches). */
+export interface DeltaSink {
+  applyRibDeltas(batch: readonly RibDelta[]): void;
+}
+
+export class Gateway {
+  readonly rib: EvpnRib;
+  readonly speaker: BgpSpeaker;
+  private config: Config;
+  private readonly log: Logger;
+  private readonly sinks = new Set<DeltaSink>();
+  private tickTimer: ReturnType<typeof setTimeout> | undefined;
+  /** EVIs from the config file, by VNI; auto EVIs (auto_vni) are added beside them. */
+  private readonly configuredVnis = new Set<number>();
+  private readonly autoVnis = new Set<number>();
+
+  constructor(opts: GatewayOptions) {
+    this.config = opts.config;
+    this.log = opts.logger;
+    const routerId = parseRouterId(opts.config.router_id) ?? 0;
+    this.rib = new EvpnRib({
+      routerId,
+      localAs: opts.config.local_as,
+      listener: { deltas: (b) => this.onDeltas(b), event: (e) => this.onRibEvent(e) },
+    });
+    for (const e of opts.config.evpn.vnis) this.setEvi(eviConfig(e), true);
+    this.speaker = new BgpSpeaker({ config: sessionBgpConfig(opts.config), logger: this.log.child({ component: 'bgp' }) });
+    this.speaker.on('established', (peer, neg) => this.onEstablished(peer, neg));
+    this.speaker.on('update', (peer, update, errors) => {
+      const r = this.rib.receiveUpdate(peer.address, update, errors, now());
+      if (!r.ok) {
+        // RFC 7606 §5.3: broken NLRI framing resets the session.
+        this.log.warn({ peer: peer.address, code: r.error.code }, `malformed UPDATE from ${peer.address}: ${r.error.message}; resetting the session`);
+        peer.reset(r.error.notification.subcode, r.error.notification.data);
+        return;
+      }
+      if (r.endOfRib) this.log.info({ peer: peer.address, routes: this.rib.prefixCount(peer.address) }, `End-of-RIB from ${peer.address}`);
+      if (r.maxPrefixesExceeded && peer.config.maxPrefixes !== undefined) peer.maxPrefixesExceeded(EVPN, peer.config.maxPrefixes);
+      this.afterEvent();
+    });
+    this.speaker.on('routeRefresh', (peer) => {
+      this.speaker.sendUpdates(peer, this.rib.routeRefresh(peer.address));
+    });
+    this.speaker.on('down', (peer, reason) => this.onDown(peer, reason));
+  }
+
+  addSink(s: DeltaSink): void {
+    this.sinks.add(s);
+  }
+
+  async start(): Promise<void> {
+    await this.speaker.start();
+    const listen = this.speaker.listenAddress();
+    this.log.info({ listen, peers: this.config.bgp.peers.length, evis: this.rib.evis.size }, listen ? `BGP listening on ${listen.host}:${listen.port}` : 'BGP started (no listener: connecting out only)');
+  }
+
+  async stop(communication: string): Promise<void> {
+    if (this.tickTimer) clearTimeout(this.tickTimer);
+    await this.speaker.close(communication);
+  }
+
+  // ------------------------------------------------------------ BGP events
+
+  private onEstablished(peer: Peer, neg: Negotiated): void {
+    const gr = neg.peerGracefulRestart;
+    const grEvpn = gr?.families.some((f) => f.afi === EVPN.afi && f.safi === EVPN.safi);
+    this.rib.peerUp(
+      {
+        address: peer.address,
+        remoteAs: neg.peerAs,
+        localAs: this.config.local_as,
+        routerId: neg.peerId,
+        gracefulRestartTime: gr && grEvpn ? gr.restartTime : undefined,
+        maxPrefixes: peer.config.maxPrefixes,
+      },
+      now(),
+    );
+    const evpn = neg.families.some((f) => f.afi === EVPN.afi && f.safi === EVPN.safi);
+    this.log.info({ peer: peer.address, as: neg.peerAs, hold: neg.holdTime, evpn }, `peer ${peer.address} (AS ${neg.peerAs}) up${evpn ? '' : ', without l2vpn/evpn'}`);
+    if (evpn) this.speaker.sendUpdates(peer, this.rib.initialTable(peer.address));
+    this.afterEvent();
+  }
+
+  private onDown(peer: Peer, reason: DownReason): void {
+    // RFC 4724 §4.2 with RFC 8538: keep the routes stale unless a NOTIFICATION other
+    // than a graceful one ended the session.
+    const graceful = reason.kind === 'connection-lost' || reason.kind === 'hold-timer-expired' || reason.kind === 'send-hold-timer-expired';
+    this.rib.peerDown(peer.address, graceful, now());
+    this.log.info({ peer: peer.address, reason: reason.kind }, `peer ${peer.address} down: ${describeReason(reason)}`);
+    this.afterEvent();
+  }
+
+  /** After every event: send what changed, re-arm the RIB's timer. */
+  private afterEvent(): void {
+    for (const { peer, updates } of this.rib.flushOutgoing()) this.speaker.sendUpdates(peer, updates);
+    if (this.tickTimer) clearTimeout(this.tickTimer);
+    const next = this.rib.nextDeadline();
+    if (next !== undefined) {
+      this.tickTimer = setTimeout(() => {
+        this.tickTimer = undefined;
+        this.rib.tick(now());
+        this.afterEvent();
+      }, Math.max(0, (next - now()) * 1000) + 10);
+      this.tickTimer.unref();
+    }
+  }
+
+  private onDeltas(batch: readonly RibDelta[]): void {
+    for (const s of this.sinks) s.applyRibDeltas(batch);
+  }
+
+  private onRibEvent(e: RibEvent): void {
+    switch (e.kind) {
+      case 'duplicate-mac':
+        this.log.warn(e, `duplicate MAC ${formatMac(e.mac)} in VNI ${e.vni}: ${e.moves} moves in ${e.window} s, frozen`);
+        break;
+      case 'mac-moved':
+        this.log.info(e, `MAC ${formatMac(e.mac)} in VNI ${e.vni} moved (sequence ${e.seq})`);
+        break;
+      case 'max-prefixes':
+        this.log.warn(e, `peer ${e.peer} sent ${e.count} routes, over its limit of ${e.limit}`);
+        break;
+      case 'route-discarded':
+        this.log.warn(e, `route from ${e.peer} discarded: ${e.message}`);
+        break;
+      default:
+        this.log.debug(e, e.kind);
+    }
+  }
+
+  // ------------------------------------------------------------ local side
+
+  /** An EVI from the config (`configured`) or from a logical switch (evpn.auto_vni). */
+  setEvi(cfg: { vni: number; rd?: string; importRts?: string[]; exportRts?: string[] }, configured: boolean): void {
+    if (!configured && this.configuredVnis.has(cfg.vni)) return;
+    const r = this.rib.setEvi(cfg, now());
+    if (!r.ok) {
+      this.log.error({ vni: cfg.vni }, `EVI ${cfg.vni}: ${r.error}`);
+      return;
+    }
+    (configured ? this.configuredVnis : this.autoVnis).add(cfg.vni);
+    this.afterEvent();
+  }
+
+  /** The logical switches of the managed switches: with auto_vni each one with a VNI is an EVI. */
+  setLogicalSwitchVnis(vnis: ReadonlySet<number>): void {
+    if (!this.config.evpn.auto_vni) return;
+    for (const vni of vnis) if (!this.autoVnis.has(vni) && !this.configuredVnis.has(vni)) this.setEvi({ vni }, false);
+    for (const vni of [...this.autoVnis]) {
+      if (!vnis.has(vni)) {
+        this.autoVnis.delete(vni);
+        this.rib.deleteEvi(vni, now());
+      }
+    }
+    this.afterEvent();
+  }
+
+  setLocalVtep(ip: string | undefined): void {
+    this.rib.setLocalVtep(ip === undefined ? undefined : parseIp(ip), now());
+    this.afterEvent();
+  }
+
+  localMacs(added: ReadonlyArray<{ mac: string; vni: number; ip?: string; nextHop: string }>, removed: ReadonlyArray<{ mac: string; vni: number }>): void {
+    const t = now();
+    for (const m of removed) {
+      const mac = parseMac(m.mac);
+      if (mac !== undefined) this.rib.removeLocalMac(m.vni, mac, t);
+    }
+    for (const m of added) {
+      const mac = parseMac(m.mac);
+      const nextHop = parseIp(m.nextHop);
+      if (mac === undefined || !nextHop) continue;
+      this.rib.addLocalMac({ mac, vni: m.vni, ip: m.ip ? parseIp(m.ip) : undefined, nextHop }, t);
+    }
+    if (added.length + removed.length > 0) this.log.info({ added: added.length, removed: removed.length }, `local MACs: ${added.length} added, ${removed.length} removed`);
+    this.afterEvent();
+  }
+
+  // ------------------------------------------------------------ reload
+
+  applyReload(diff: ConfigDiff, next: Config): void {
+    this.config = next;
+    for (const p of diff.peers.added) this.speaker.addPeer(sessionPeerConfig(p));
+    for (const p of diff.peers.removed) void this.speaker.removePeer(p.address);
+    for (const c of diff.peers.changed) this.speaker.updatePeer(sessionPeerConfig(c.after));
+    for (const e of diff.evis.removed) {
+      this.configuredVnis.delete(e.vni);
+      this.rib.deleteEvi(e.vni, now());
+    }
+    for (const e of [...diff.evis.added, ...diff.evis.changed.map((c) => c.after)]) this.setEvi(eviConfig(e), true);
+    this.afterEvent();
+  }
+
+  // ------------------------------------------------------------ visibility
+
+  peers(): PeerSnapshot[] {
+    return this.speaker.peers();
+  }
+
+  routes(filter: RouteFilter = {}): RouteRow[] {
+    const t = now();
+    const rows = this.rib.locRib(filter.vni).map((p) => routeRow(p, t));
+    return filter.type === undefined ? rows : rows.filter((r) => r.routeType === filter.type);
+  }
+}
