@@ -96,7 +96,7 @@ export class Gateway {
       listener: { deltas: (b) => this.onDeltas(b), event: (e) => this.onRibEvent(e) },
     });
     for (const e of opts.config.evpn.vnis) this.setEvi(eviConfig(e), true);
-    this.speaker = new BgpSpeaker({ config: sessionBgpConfig(opts.config), logger: this.log.child({ component: 'bgp' }) });
+    this.speaker = new BgpSpeaker({ config: sessionBgpConfig(opts.config), logger: this.log });
     this.speaker.on('established', (peer, neg) => this.onEstablished(peer, neg));
     this.speaker.on('update', (peer, update, errors) => {
       const r = this.rib.receiveUpdate(peer.address, update, errors, now());
@@ -179,6 +179,18 @@ export class Gateway {
 
   private onDeltas(batch: readonly RibDelta[]): void {
     for (const s of this.sinks) s.applyRibDeltas(batch);
+    // One info line per VNI and event: what the switches are about to learn.
+    const perVni = new Map<number, { macs: number; removed: number; floods: number }>();
+    for (const d of batch) {
+      let c = perVni.get(d.vni);
+      if (!c) perVni.set(d.vni, (c = { macs: 0, removed: 0, floods: 0 }));
+      if (d.op === 'removed') c.removed++;
+      else if (d.type === 2) c.macs++;
+      else c.floods++;
+    }
+    for (const [vni, c] of perVni) {
+      this.log.info({ vni, ...c }, `VNI ${vni}: ${c.macs} MAC routes best, ${c.floods} flood members, ${c.removed} removed`);
+    }
   }
 
   private onRibEvent(e: RibEvent): void {

@@ -5,8 +5,7 @@
  * stopped cleanly, 1 otherwise, always within 5 s); SIGHUP reloads the file.
  * An uncaught exception is logged and ends the process with exit code 1.
  *
- * Components register with the Daemon here (onStart / onStop / onReload);
- * none is wired yet: the speaker, RIB, reconcilers and API plug in below.
+ * Components register with the Daemon here (onStart / onStop / onReload).
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -16,6 +15,7 @@ import { loadConfig } from '../config/parse.js';
 import { createLogger } from '../log.js';
 import type { Logger } from '../log.js';
 import { Daemon } from './daemon.js';
+import { Gateway } from './gateway.js';
 
 /** Hard limit from a stop signal to exit, whatever the components do. */
 const EXIT_DEADLINE_MS = 5000;
@@ -95,6 +95,12 @@ export async function main(argv: readonly string[]): Promise<void> {
   const daemon = new Daemon({ logger: root });
   const log = daemon.logger('daemon');
   installProcessHandlers(daemon, log, opts.config);
+
+  const gateway = new Gateway({ config: loaded.config, logger: daemon.logger('bgp') });
+  daemon.onStart(() => gateway.start(), 'bgp');
+  // RFC 9003: tell the peers why; graceful restart lets them keep our routes meanwhile.
+  daemon.onStop((reason) => gateway.stop(`l2bgwd shutting down (${reason})`), 'bgp');
+  daemon.onReload((diff, next) => gateway.applyReload(diff, next), 'bgp');
 
   const started = await daemon.start(loaded.config);
   if (!started.ok) {
