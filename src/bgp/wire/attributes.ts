@@ -1,21 +1,28 @@
 /**
- * Path attributes (RFC 4271 §4.3, §5) from one registry: per type code the expected
- * flags, the decoder, the encoder and the RFC 7606 action for a malformed value.
+ * Path attributes (RFC 4271 §4.3, §5) from one registry table: per type code the
+ * required Optional/Transitive flags, the decoder, the encoder and the RFC 7606 action
+ * for a malformed value.
  *
  * Supported: ORIGIN, AS_PATH, NEXT_HOP, MULTI_EXIT_DISC, LOCAL_PREF, ATOMIC_AGGREGATE,
  * AGGREGATOR (RFC 4271); COMMUNITIES (RFC 1997); ORIGINATOR_ID, CLUSTER_LIST
  * (RFC 4456); MP_REACH_NLRI, MP_UNREACH_NLRI (RFC 4760); EXTENDED_COMMUNITIES
  * (RFC 4360); AS4_PATH, AS4_AGGREGATOR (RFC 6793); PMSI_TUNNEL (RFC 6514 §5).
  * Unknown optional transitive attributes are kept and passed on with the Partial bit
- * (RFC 4271 §5); unknown optional non-transitive ones are dropped; an unknown
- * well-known one resets the session (3/2).
+ * (RFC 4271 §5); unknown optional non-transitive ones are dropped (reported as an
+ * attribute-discard); an unknown well-known one resets the session (3/2).
  *
- * Values stay views into the message where they are opaque (MP NLRI, extended
- * communities, PMSI tunnel id, unknown attributes): no per-octet copies.
+ * Left out: checks that need session knowledge (LOCAL_PREF from an eBGP peer, AS_CONFED
+ * segments from an eBGP peer, RFC 7606 §7.5 and §7.2), large communities, AIGP, BGP
+ * prefix-SID; those arrive as unknown attributes.
+ *
+ * Values stay views into the message where they are opaque (MP NLRI and next hop,
+ * extended communities, PMSI tunnel id, unknown attributes): no per-octet copies.
  */
 import { UpdateSubcode, updateError } from './errors.js';
-import { AS_TRANS, AsPathSegmentType } from './types.js';
-import type { AsPathSegment, CodecContext, ErrorAction, PathAttributes, WireError } from './types.js';
+import { formatIpv4At, parseIpv4 } from './ipv4.js';
+import { AFI, AS_TRANS, AsPathSegmentType, SAFI } from './types.js';
+import type { AsPathSegment, CodecContext, ErrorAction, PathAttributes, UnknownAttribute, WireError } from './types.js';
+import type { Writer } from './writer.js';
 
 export const AttrType = {
   ORIGIN: 1,
@@ -36,224 +43,135 @@ export const AttrType = {
   PMSI_TUNNEL: 22,
 } as const;
 
+/** RFC 4271 §4.3 attribute flags. */
 export const AttrFlag = { OPTIONAL: 0x80, TRANSITIVE: 0x40, PARTIAL: 0x20, EXTENDED_LENGTH: 0x10 } as const;
 
 const WELL_KNOWN = AttrFlag.TRANSITIVE;
 const OPTIONAL_TRANSITIVE = AttrFlag.OPTIONAL | AttrFlag.TRANSITIVE;
 const OPTIONAL_NON_TRANSITIVE = AttrFlag.OPTIONAL;
+const OT_MASK = AttrFlag.OPTIONAL | AttrFlag.TRANSITIVE;
 
 /** Working state while decoding one UPDATE's attributes (AS4_* are merged at the end). */
 export interface AttrScratch {
   attrs: PathAttributes;
+  /** The UPDATE carries IPv4 NLRI in its own NLRI field (RFC 4760 §3: NEXT_HOP matters). */
+  ipv4Nlri: boolean;
   as4Path?: AsPathSegment[];
   as4Aggregator?: { asn: number; address: string };
 }
 
+/** A malformed value: the UPDATE subcode and a reason for the log. */
+interface Fail {
+  sub: number;
+  why: string;
+  /** Overrides the spec's action (MP_REACH: AFI/SAFI disable where RFC 7606 §5.3 allows). */
+  action?: ErrorAction;
+  family?: { afi: number; safi: number };
+}
+
 interface AttrSpec {
+  type: number;
   name: string;
   /** Optional and Transitive bits as the type requires them. */
   flags: number;
   /** RFC 7606 action when the value is malformed. */
   onError: ErrorAction;
-  /** Returns a reason when the value is malformed. */
-  decode(v: Buffer, ctx: CodecContext, s: AttrScratch): string | undefined;
+  /** RFC 7606 §3(c) action when the flags conflict with the type (treat-as-withdraw unless the attribute's RFC says otherwise). */
+  onFlags: ErrorAction;
+  decode(v: Buffer, ctx: CodecContext, s: AttrScratch): Fail | undefined;
+  /** Writes this type's attribute(s) for `a`, if present. */
+  encode(w: Writer, a: PathAttributes, ctx: CodecContext): void;
 }
 
-function ipv4(b: Buffer, off: number): string {
-  return `${b[off]}.${b[off + 1]}.${b[off + 2]}.${b[off + 3]}`;
+const lengthFail = (got: number, want: string): Fail => ({ sub: UpdateSubcode.ATTRIBUTE_LENGTH, why: `length ${got}, expected ${want}` });
+
+// ---------------------------------------------------------------- attribute framing
+
+/** Starts an attribute; the value follows. Reserves a 1-octet length, widened by `endAttr`. */
+function beginAttr(w: Writer, flags: number, type: number): number {
+  w.ensure(3);
+  const at = w.off;
+  w.buf[at] = flags & ~AttrFlag.EXTENDED_LENGTH;
+  w.buf[at + 1] = type;
+  w.off += 3;
+  return at;
 }
 
-function decodeAsPath(v: Buffer, asLen: 2 | 4): AsPathSegment[] | string {
+/** Closes an attribute: sets the Extended Length bit only when the value exceeds 255 octets (RFC 4271 §4.3). */
+function endAttr(w: Writer, at: number): void {
+  const len = w.off - at - 3;
+  if (len <= 255) {
+    w.buf[at + 2] = len;
+    return;
+  }
+  w.ensure(1);
+  w.buf.copyWithin(at + 4, at + 3, w.off);
+  w.off++;
+  w.buf[at] |= AttrFlag.EXTENDED_LENGTH;
+  w.buf.writeUInt16BE(len, at + 2);
+}
+
+function writeIpv4(w: Writer, text: string): void {
+  const n = parseIpv4(text);
+  // The model is built by our own code; a bad address there is a bug, not input.
+  if (n === undefined) throw new TypeError(`not an IPv4 address: ${JSON.stringify(text)}`);
+  w.u32(n);
+}
+
+// ---------------------------------------------------------------- AS paths
+
+function decodeAsPath(v: Buffer, asLen: 2 | 4): AsPathSegment[] | Fail {
   const segments: AsPathSegment[] = [];
   let off = 0;
   while (off < v.length) {
-    if (v.length - off < 2) return 'truncated segment header';
+    if (v.length - off < 2) return { sub: UpdateSubcode.MALFORMED_AS_PATH, why: 'truncated segment header' };
     const type = v[off];
     const count = v[off + 1];
     off += 2;
-    // RFC 7606 §7.2: unknown segment type or zero count is malformed.
-    if (type < AsPathSegmentType.AS_SET || type > AsPathSegmentType.AS_CONFED_SET) return `segment type ${type}`;
-    if (count === 0) return 'empty segment';
-    if (v.length - off < count * asLen) return 'segment overruns the attribute';
+    // RFC 7606 §7.2: an unrecognized segment type, a zero segment length or an overrun is malformed.
+    if (type < AsPathSegmentType.AS_SET || type > AsPathSegmentType.AS_CONFED_SET) return { sub: UpdateSubcode.MALFORMED_AS_PATH, why: `segment type ${type}` };
+    if (count === 0) return { sub: UpdateSubcode.MALFORMED_AS_PATH, why: 'empty segment' };
+    if (v.length - off < count * asLen) return { sub: UpdateSubcode.MALFORMED_AS_PATH, why: 'segment overruns the attribute' };
     const asns = new Array<number>(count);
-    for (let i = 0; i < count; i++, off += asLen) asns[i] = asLen === 4 ? v.readUInt32BE(off) : v.readUInt16BE(off);
+    if (asLen === 4) for (let i = 0; i < count; i++, off += 4) asns[i] = v.readUInt32BE(off);
+    else for (let i = 0; i < count; i++, off += 2) asns[i] = v.readUInt16BE(off);
     segments.push({ type, asns });
   }
   return segments;
 }
 
-function u32Attr(name: 'med' | 'localPref' | 'originatorId') {
-  return (v: Buffer, _c: CodecContext, s: AttrScratch): string | undefined => {
-    if (v.length !== 4) return `length ${v.length}, expected 4`;
-    s.attrs[name] = v.readUInt32BE(0);
-    return undefined;
-  };
-}
-
-function u32List(v: Buffer): number[] {
-  const out = new Array<number>(v.length / 4);
-  for (let i = 0; i < out.length; i++) out[i] = v.readUInt32BE(i * 4);
-  return out;
-}
-
-/** RFC 7606 §7 actions per attribute. */
-const REGISTRY: Record<number, AttrSpec> = {
-  [AttrType.ORIGIN]: {
-    name: 'ORIGIN', flags: WELL_KNOWN, onError: 'treat-as-withdraw', // §7.1
-    decode(v, _c, s) {
-      if (v.length !== 1) return `length ${v.length}, expected 1`;
-      if (v[0] > 2) return `undefined value ${v[0]}`;
-      s.attrs.origin = v[0];
-      return undefined;
-    },
-  },
-  [AttrType.AS_PATH]: {
-    name: 'AS_PATH', flags: WELL_KNOWN, onError: 'treat-as-withdraw', // §7.2
-    decode(v, c, s) {
-      const r = decodeAsPath(v, c.fourOctetAs ? 4 : 2);
-      if (typeof r === 'string') return r;
-      s.attrs.asPath = r;
-      return undefined;
-    },
-  },
-  [AttrType.NEXT_HOP]: {
-    name: 'NEXT_HOP', flags: WELL_KNOWN, onError: 'treat-as-withdraw', // §7.3
-    decode(v, _c, s) {
-      if (v.length !== 4) return `length ${v.length}, expected 4`;
-      s.attrs.nextHop = ipv4(v, 0);
-      return undefined;
-    },
-  },
-  [AttrType.MED]: { name: 'MULTI_EXIT_DISC', flags: OPTIONAL_NON_TRANSITIVE, onError: 'treat-as-withdraw', decode: u32Attr('med') }, // §7.4
-  [AttrType.LOCAL_PREF]: { name: 'LOCAL_PREF', flags: WELL_KNOWN, onError: 'treat-as-withdraw', decode: u32Attr('localPref') }, // §7.5
-  [AttrType.ATOMIC_AGGREGATE]: {
-    name: 'ATOMIC_AGGREGATE', flags: WELL_KNOWN, onError: 'attribute-discard', // §7.6
-    decode(v, _c, s) {
-      if (v.length !== 0) return `length ${v.length}, expected 0`;
-      s.attrs.atomicAggregate = true;
-      return undefined;
-    },
-  },
-  [AttrType.AGGREGATOR]: {
-    name: 'AGGREGATOR', flags: OPTIONAL_TRANSITIVE, onError: 'attribute-discard', // §7.7
-    decode(v, c, s) {
-      const asLen = c.fourOctetAs ? 4 : 2;
-      if (v.length !== asLen + 4) return `length ${v.length}, expected ${asLen + 4}`;
-      s.attrs.aggregator = { asn: asLen === 4 ? v.readUInt32BE(0) : v.readUInt16BE(0), address: ipv4(v, asLen) };
-      return undefined;
-    },
-  },
-  [AttrType.COMMUNITIES]: {
-    name: 'COMMUNITIES', flags: OPTIONAL_TRANSITIVE, onError: 'treat-as-withdraw', // §7.8
-    decode(v, _c, s) {
-      if (v.length === 0 || v.length % 4 !== 0) return `length ${v.length}, not a non-zero multiple of 4`;
-      s.attrs.communities = u32List(v);
-      return undefined;
-    },
-  },
-  [AttrType.ORIGINATOR_ID]: { name: 'ORIGINATOR_ID', flags: OPTIONAL_NON_TRANSITIVE, onError: 'treat-as-withdraw', decode: u32Attr('originatorId') }, // §7.9
-  [AttrType.CLUSTER_LIST]: {
-    name: 'CLUSTER_LIST', flags: OPTIONAL_NON_TRANSITIVE, onError: 'treat-as-withdraw', // §7.10
-    decode(v, _c, s) {
-      if (v.length === 0 || v.length % 4 !== 0) return `length ${v.length}, not a non-zero multiple of 4`;
-      s.attrs.clusterList = u32List(v);
-      return undefined;
-    },
-  },
-  [AttrType.MP_REACH_NLRI]: {
-    // §7.11: the NLRI cannot be located reliably: session reset.
-    name: 'MP_REACH_NLRI', flags: OPTIONAL_NON_TRANSITIVE, onError: 'session-reset',
-    decode(v, _c, s) {
-      if (v.length < 5) return `length ${v.length}, shorter than 5`;
-      const nhLen = v[3];
-      if (v.length < 5 + nhLen) return `next hop length ${nhLen} overruns the attribute`;
-      s.attrs.mpReach = { afi: v.readUInt16BE(0), safi: v[2], nextHop: v.subarray(4, 4 + nhLen), nlri: v.subarray(5 + nhLen) };
-      return undefined;
-    },
-  },
-  [AttrType.MP_UNREACH_NLRI]: {
-    name: 'MP_UNREACH_NLRI', flags: OPTIONAL_NON_TRANSITIVE, onError: 'session-reset', // §7.12
-    decode(v, _c, s) {
-      if (v.length < 3) return `length ${v.length}, shorter than 3`;
-      s.attrs.mpUnreach = { afi: v.readUInt16BE(0), safi: v[2], nlri: v.subarray(3) };
-      return undefined;
-    },
-  },
-  [AttrType.EXTENDED_COMMUNITIES]: {
-    name: 'EXTENDED_COMMUNITIES', flags: OPTIONAL_TRANSITIVE, onError: 'treat-as-withdraw', // §7.14
-    decode(v, _c, s) {
-      if (v.length === 0 || v.length % 8 !== 0) return `length ${v.length}, not a non-zero multiple of 8`;
-      s.attrs.extCommunities = v;
-      return undefined;
-    },
-  },
-  [AttrType.AS4_PATH]: {
-    // RFC 6793 §6 / RFC 7606 §7.2: a malformed AS4_PATH is discarded.
-    name: 'AS4_PATH', flags: OPTIONAL_TRANSITIVE, onError: 'attribute-discard',
-    decode(v, c, s) {
-      if (c.fourOctetAs) return undefined; // RFC 6793 §4.1: ignored between NEW speakers
-      const r = decodeAsPath(v, 4);
-      if (typeof r === 'string') return r;
-      s.as4Path = r;
-      return undefined;
-    },
-  },
-  [AttrType.AS4_AGGREGATOR]: {
-    name: 'AS4_AGGREGATOR', flags: OPTIONAL_TRANSITIVE, onError: 'attribute-discard', // RFC 6793 §6
-    decode(v, c, s) {
-      if (v.length !== 8) return `length ${v.length}, expected 8`;
-      if (!c.fourOctetAs) s.as4Aggregator = { asn: v.readUInt32BE(0), address: ipv4(v, 4) };
-      return undefined;
-    },
-  },
-  [AttrType.PMSI_TUNNEL]: {
-    // RFC 6514 §5 defines no error handling; RFC 7606 §2 default for a route-affecting attribute.
-    name: 'PMSI_TUNNEL', flags: OPTIONAL_TRANSITIVE, onError: 'treat-as-withdraw',
-    decode(v, _c, s) {
-      if (v.length < 5) return `length ${v.length}, shorter than 5`;
-      s.attrs.pmsiTunnel = { flags: v[0], tunnelType: v[1], label: v.readUIntBE(2, 3), tunnelId: v.subarray(5) };
-      return undefined;
-    },
-  },
-};
-
-export function attrName(type: number): string {
-  return REGISTRY[type]?.name ?? `attribute ${type}`;
-}
-
-/** The attribute (flags, type, length, value) as NOTIFICATION data (RFC 4271 §6.3). */
-function attrData(raw: Buffer): Buffer {
-  return Buffer.from(raw);
-}
-
-/**
- * Decodes one attribute into the scratch state. Returns an error (with its RFC 7606
- * action) or undefined. `raw` is the whole attribute, `value` its value.
- */
-export function decodeAttribute(flags: number, type: number, value: Buffer, raw: Buffer, ctx: CodecContext, s: AttrScratch): WireError | undefined {
-  const spec = REGISTRY[type];
-  if (!spec) {
-    if ((flags & AttrFlag.OPTIONAL) === 0) {
-      return updateError('BGP_ERR_ATTR_UNRECOGNIZED_WELL_KNOWN', `unrecognized well-known attribute ${type}`, 'session-reset', UpdateSubcode.UNRECOGNIZED_WELL_KNOWN, attrData(raw), type);
+/** A path as segments of at most 255 ASes (RFC 4271 §4.3); 4-octet ASes become AS_TRANS in 2-octet form (RFC 6793 §4.2.2). */
+function writeAsPath(w: Writer, path: readonly AsPathSegment[], asLen: 2 | 4): void {
+  for (const seg of path) {
+    for (let i = 0; i < seg.asns.length; i += 255) {
+      const n = Math.min(255, seg.asns.length - i);
+      w.ensure(2 + n * asLen);
+      w.buf[w.off++] = seg.type;
+      w.buf[w.off++] = n;
+      for (let j = i; j < i + n; j++) {
+        const asn = seg.asns[j];
+        if (asLen === 4) {
+          w.buf.writeUInt32BE(asn >>> 0, w.off);
+          w.off += 4;
+        } else {
+          w.buf.writeUInt16BE(asn > 0xffff ? AS_TRANS : asn, w.off);
+          w.off += 2;
+        }
+      }
     }
-    if (flags & AttrFlag.TRANSITIVE) (s.attrs.unknown ??= []).push({ flags: flags | AttrFlag.PARTIAL, type, value });
-    return undefined;
   }
-  // RFC 7606 §3(c): Optional/Transitive bits in conflict with the type → malformed.
-  if ((flags & (AttrFlag.OPTIONAL | AttrFlag.TRANSITIVE)) !== spec.flags) {
-    const action: ErrorAction = spec.onError === 'session-reset' ? 'session-reset' : spec.onError === 'attribute-discard' ? 'attribute-discard' : 'treat-as-withdraw';
-    return updateError('BGP_ERR_ATTR_FLAGS', `${spec.name}: flags 0x${flags.toString(16)} conflict with the attribute type`, action, UpdateSubcode.ATTRIBUTE_FLAGS, attrData(raw), type);
-  }
-  const reason = spec.decode(value, ctx, s);
-  if (reason === undefined) return undefined;
-  const subcode =
-    type === AttrType.ORIGIN && value.length === 1 ? UpdateSubcode.INVALID_ORIGIN
-    : type === AttrType.AS_PATH ? UpdateSubcode.MALFORMED_AS_PATH
-    : spec.flags & AttrFlag.OPTIONAL ? UpdateSubcode.OPTIONAL_ATTRIBUTE
-    : UpdateSubcode.ATTRIBUTE_LENGTH;
-  return updateError(`BGP_ERR_ATTR_${spec.name}`, `${spec.name}: ${reason}`, spec.onError, subcode, attrData(raw), type);
 }
 
+const isConfed = (s: AsPathSegment): boolean => s.type === AsPathSegmentType.AS_CONFED_SEQUENCE || s.type === AsPathSegmentType.AS_CONFED_SET;
+
+/** RFC 6793 §4.2.2: AS4_PATH is needed toward an OLD speaker when the path holds a 4-octet AS. */
+function needsAs4Path(path: readonly AsPathSegment[] | undefined): boolean {
+  if (!path) return false;
+  for (const s of path) if (!isConfed(s)) for (const asn of s.asns) if (asn > 0xffff) return true;
+  return false;
+}
+
+/** Path length for the RFC 6793 §4.2.3 merge: an AS_SET counts one, confederation segments none. */
 function countAses(path: readonly AsPathSegment[]): number {
   let n = 0;
   for (const seg of path) {
@@ -264,9 +182,9 @@ function countAses(path: readonly AsPathSegment[]): number {
 }
 
 /**
- * RFC 6793 §4.2.3: rebuilds the 4-octet path of an UPDATE from an OLD speaker: the
- * leading ASes of AS_PATH that AS4_PATH does not cover, then AS4_PATH. AS4_* are
- * ignored when AGGREGATOR names a 2-octet AS other than AS_TRANS.
+ * RFC 6793 §4.2.3: rebuilds the path of an UPDATE from an OLD speaker: the leading
+ * ASes of AS_PATH that AS4_PATH does not cover, then AS4_PATH. AS4_* are ignored when
+ * AGGREGATOR names an AS other than AS_TRANS, and AS4_PATH when it is longer than AS_PATH.
  */
 export function mergeAs4(s: AttrScratch): void {
   const a = s.attrs;
@@ -279,122 +197,367 @@ export function mergeAs4(s: AttrScratch): void {
   let keep = n - m;
   const merged: AsPathSegment[] = [];
   for (const seg of a.asPath) {
+    if (isConfed(seg)) {
+      // Confederation segments lead the path and are not counted: they stay.
+      merged.push(seg);
+      continue;
+    }
     if (keep === 0) break;
     if (seg.type === AsPathSegmentType.AS_SEQUENCE) {
       const take = Math.min(keep, seg.asns.length);
-      merged.push({ type: seg.type, asns: seg.asns.slice(0, take) });
+      merged.push(take === seg.asns.length ? seg : { type: seg.type, asns: seg.asns.slice(0, take) });
       keep -= take;
-    } else if (seg.type === AsPathSegmentType.AS_SET) {
+    } else {
       merged.push(seg);
       keep -= 1;
-    } else merged.push(seg);
+    }
   }
-  a.asPath = [...merged, ...s.as4Path];
+  a.asPath = merged.length === 0 ? s.as4Path : [...merged, ...s.as4Path];
+}
+
+// ---------------------------------------------------------------- fixed-size helpers
+
+type U32Key = 'med' | 'localPref' | 'originatorId';
+
+function u32Decode(key: U32Key) {
+  return (v: Buffer, _c: CodecContext, s: AttrScratch): Fail | undefined => {
+    if (v.length !== 4) return lengthFail(v.length, '4');
+    s.attrs[key] = v.readUInt32BE(0);
+    return undefined;
+  };
+}
+
+function u32Encode(key: U32Key, flags: number, type: number) {
+  return (w: Writer, a: PathAttributes): void => {
+    const n = a[key];
+    if (n === undefined) return;
+    const at = beginAttr(w, flags, type);
+    w.u32(n);
+    endAttr(w, at);
+  };
+}
+
+function u32ListDecode(v: Buffer): number[] {
+  const out = new Array<number>(v.length >> 2);
+  for (let i = 0; i < out.length; i++) out[i] = v.readUInt32BE(i << 2);
+  return out;
+}
+
+function u32ListEncode(key: 'communities' | 'clusterList', flags: number, type: number) {
+  return (w: Writer, a: PathAttributes): void => {
+    const list = a[key];
+    if (!list || list.length === 0) return;
+    const at = beginAttr(w, flags, type);
+    for (const n of list) w.u32(n);
+    endAttr(w, at);
+  };
+}
+
+/** Expected MP_REACH next hop lengths for the families we know (RFC 4760 §3, RFC 2545 §3, RFC 7432 §7/RFC 8365). */
+function nextHopLengthOk(afi: number, safi: number, len: number): boolean {
+  if (afi === AFI.IPV4 && safi === SAFI.UNICAST) return len === 4;
+  if (afi === AFI.IPV6 && safi === SAFI.UNICAST) return len === 16 || len === 32;
+  if (afi === AFI.L2VPN && safi === SAFI.EVPN) return len === 4 || len === 16 || len === 32;
+  return true;
+}
+
+// ---------------------------------------------------------------- the registry
+
+/** RFC 7606 §7 gives the actions, cited per entry. Ordered by type code: encode follows it (RFC 4271 §5). */
+const SPECS: AttrSpec[] = [
+  {
+    type: AttrType.ORIGIN, name: 'ORIGIN', flags: WELL_KNOWN, onError: 'treat-as-withdraw', onFlags: 'treat-as-withdraw', // RFC 7606 §7.1
+    decode(v, _c, s) {
+      if (v.length !== 1) return lengthFail(v.length, '1');
+      if (v[0] > 2) return { sub: UpdateSubcode.INVALID_ORIGIN, why: `undefined value ${v[0]}` };
+      s.attrs.origin = v[0];
+      return undefined;
+    },
+    encode(w, a) {
+      if (a.origin === undefined) return;
+      const at = beginAttr(w, WELL_KNOWN, AttrType.ORIGIN);
+      w.u8(a.origin);
+      endAttr(w, at);
+    },
+  },
+  {
+    type: AttrType.AS_PATH, name: 'AS_PATH', flags: WELL_KNOWN, onError: 'treat-as-withdraw', onFlags: 'treat-as-withdraw', // RFC 7606 §7.2
+    decode(v, c, s) {
+      const r = decodeAsPath(v, c.fourOctetAs ? 4 : 2);
+      if (!Array.isArray(r)) return r;
+      s.attrs.asPath = r;
+      return undefined;
+    },
+    encode(w, a, c) {
+      if (!a.asPath) return;
+      const at = beginAttr(w, WELL_KNOWN, AttrType.AS_PATH);
+      writeAsPath(w, a.asPath, c.fourOctetAs ? 4 : 2);
+      endAttr(w, at);
+    },
+  },
+  {
+    // RFC 7606 §7.3; without IPv4 NLRI the attribute is ignored instead (RFC 4760 §3), see decodeAttribute.
+    type: AttrType.NEXT_HOP, name: 'NEXT_HOP', flags: WELL_KNOWN, onError: 'treat-as-withdraw', onFlags: 'treat-as-withdraw',
+    decode(v, _c, s) {
+      if (v.length !== 4) return lengthFail(v.length, '4');
+      s.attrs.nextHop = formatIpv4At(v, 0);
+      return undefined;
+    },
+    encode(w, a) {
+      if (a.nextHop === undefined) return;
+      const at = beginAttr(w, WELL_KNOWN, AttrType.NEXT_HOP);
+      writeIpv4(w, a.nextHop);
+      endAttr(w, at);
+    },
+  },
+  {
+    type: AttrType.MED, name: 'MULTI_EXIT_DISC', flags: OPTIONAL_NON_TRANSITIVE, onError: 'treat-as-withdraw', onFlags: 'treat-as-withdraw', // RFC 7606 §7.4
+    decode: u32Decode('med'),
+    encode: u32Encode('med', OPTIONAL_NON_TRANSITIVE, AttrType.MED),
+  },
+  {
+    type: AttrType.LOCAL_PREF, name: 'LOCAL_PREF', flags: WELL_KNOWN, onError: 'treat-as-withdraw', onFlags: 'treat-as-withdraw', // RFC 7606 §7.5
+    decode: u32Decode('localPref'),
+    encode: u32Encode('localPref', WELL_KNOWN, AttrType.LOCAL_PREF),
+  },
+  {
+    type: AttrType.ATOMIC_AGGREGATE, name: 'ATOMIC_AGGREGATE', flags: WELL_KNOWN, onError: 'attribute-discard', onFlags: 'treat-as-withdraw', // RFC 7606 §7.6
+    decode(v, _c, s) {
+      if (v.length !== 0) return lengthFail(v.length, '0');
+      s.attrs.atomicAggregate = true;
+      return undefined;
+    },
+    encode(w, a) {
+      if (!a.atomicAggregate) return;
+      endAttr(w, beginAttr(w, WELL_KNOWN, AttrType.ATOMIC_AGGREGATE));
+    },
+  },
+  {
+    type: AttrType.AGGREGATOR, name: 'AGGREGATOR', flags: OPTIONAL_TRANSITIVE, onError: 'attribute-discard', onFlags: 'treat-as-withdraw', // RFC 7606 §7.7
+    decode(v, c, s) {
+      const asLen = c.fourOctetAs ? 4 : 2;
+      if (v.length !== asLen + 4) return lengthFail(v.length, String(asLen + 4));
+      s.attrs.aggregator = { asn: asLen === 4 ? v.readUInt32BE(0) : v.readUInt16BE(0), address: formatIpv4At(v, asLen) };
+      return undefined;
+    },
+    encode(w, a, c) {
+      if (!a.aggregator) return;
+      const at = beginAttr(w, OPTIONAL_TRANSITIVE, AttrType.AGGREGATOR);
+      if (c.fourOctetAs) w.u32(a.aggregator.asn);
+      else w.u16(a.aggregator.asn > 0xffff ? AS_TRANS : a.aggregator.asn); // RFC 6793 §4.2.2
+      writeIpv4(w, a.aggregator.address);
+      endAttr(w, at);
+    },
+  },
+  {
+    type: AttrType.COMMUNITIES, name: 'COMMUNITIES', flags: OPTIONAL_TRANSITIVE, onError: 'treat-as-withdraw', onFlags: 'treat-as-withdraw', // RFC 7606 §7.8
+    decode(v, _c, s) {
+      if (v.length === 0 || v.length % 4 !== 0) return lengthFail(v.length, 'a non-zero multiple of 4');
+      s.attrs.communities = u32ListDecode(v);
+      return undefined;
+    },
+    encode: u32ListEncode('communities', OPTIONAL_TRANSITIVE, AttrType.COMMUNITIES),
+  },
+  {
+    type: AttrType.ORIGINATOR_ID, name: 'ORIGINATOR_ID', flags: OPTIONAL_NON_TRANSITIVE, onError: 'treat-as-withdraw', onFlags: 'treat-as-withdraw', // RFC 7606 §7.9
+    decode: u32Decode('originatorId'),
+    encode: u32Encode('originatorId', OPTIONAL_NON_TRANSITIVE, AttrType.ORIGINATOR_ID),
+  },
+  {
+    type: AttrType.CLUSTER_LIST, name: 'CLUSTER_LIST', flags: OPTIONAL_NON_TRANSITIVE, onError: 'treat-as-withdraw', onFlags: 'treat-as-withdraw', // RFC 7606 §7.10
+    decode(v, _c, s) {
+      if (v.length === 0 || v.length % 4 !== 0) return lengthFail(v.length, 'a non-zero multiple of 4');
+      s.attrs.clusterList = u32ListDecode(v);
+      return undefined;
+    },
+    encode: u32ListEncode('clusterList', OPTIONAL_NON_TRANSITIVE, AttrType.CLUSTER_LIST),
+  },
+  {
+    // RFC 7606 §7.11 and §5.3: the NLRI cannot be trusted; session reset, or AFI/SAFI
+    // disable when the family is readable. A flags error still decodes, so the routes
+    // can be treated as withdrawn (§3(c)).
+    type: AttrType.MP_REACH_NLRI, name: 'MP_REACH_NLRI', flags: OPTIONAL_NON_TRANSITIVE, onError: 'session-reset', onFlags: 'treat-as-withdraw',
+    decode(v, _c, s) {
+      if (v.length < 5) return { sub: UpdateSubcode.OPTIONAL_ATTRIBUTE, why: `length ${v.length}, shorter than 5` };
+      const afi = v.readUInt16BE(0);
+      const safi = v[2];
+      const nhLen = v[3];
+      const family = { afi, safi };
+      if (v.length < 5 + nhLen) return { sub: UpdateSubcode.OPTIONAL_ATTRIBUTE, why: `next hop length ${nhLen} overruns the attribute`, action: 'afisafi-disable', family };
+      if (!nextHopLengthOk(afi, safi, nhLen)) {
+        return { sub: UpdateSubcode.OPTIONAL_ATTRIBUTE, why: `next hop length ${nhLen} invalid for AFI ${afi} SAFI ${safi}`, action: 'afisafi-disable', family };
+      }
+      // RFC 4760 §3: the octet after the next hop is reserved and ignored.
+      s.attrs.mpReach = { afi, safi, nextHop: v.subarray(4, 4 + nhLen), nlri: v.subarray(5 + nhLen) };
+      return undefined;
+    },
+    encode(w, a) {
+      const m = a.mpReach;
+      if (!m) return;
+      const at = beginAttr(w, OPTIONAL_NON_TRANSITIVE, AttrType.MP_REACH_NLRI);
+      w.u16(m.afi);
+      w.u8(m.safi);
+      w.u8(m.nextHop.length);
+      w.bytes(m.nextHop);
+      w.u8(0);
+      w.bytes(m.nlri);
+      endAttr(w, at);
+    },
+  },
+  {
+    type: AttrType.MP_UNREACH_NLRI, name: 'MP_UNREACH_NLRI', flags: OPTIONAL_NON_TRANSITIVE, onError: 'session-reset', onFlags: 'treat-as-withdraw', // RFC 7606 §7.12
+    decode(v, _c, s) {
+      if (v.length < 3) return { sub: UpdateSubcode.OPTIONAL_ATTRIBUTE, why: `length ${v.length}, shorter than 3` };
+      s.attrs.mpUnreach = { afi: v.readUInt16BE(0), safi: v[2], nlri: v.subarray(3) };
+      return undefined;
+    },
+    encode(w, a) {
+      const m = a.mpUnreach;
+      if (!m) return;
+      const at = beginAttr(w, OPTIONAL_NON_TRANSITIVE, AttrType.MP_UNREACH_NLRI);
+      w.u16(m.afi);
+      w.u8(m.safi);
+      w.bytes(m.nlri);
+      endAttr(w, at);
+    },
+  },
+  {
+    type: AttrType.EXTENDED_COMMUNITIES, name: 'EXTENDED_COMMUNITIES', flags: OPTIONAL_TRANSITIVE, onError: 'treat-as-withdraw', onFlags: 'treat-as-withdraw', // RFC 7606 §7.14
+    decode(v, _c, s) {
+      if (v.length === 0 || v.length % 8 !== 0) return lengthFail(v.length, 'a non-zero multiple of 8');
+      s.attrs.extCommunities = v;
+      return undefined;
+    },
+    encode(w, a) {
+      if (!a.extCommunities || a.extCommunities.length === 0) return;
+      const at = beginAttr(w, OPTIONAL_TRANSITIVE, AttrType.EXTENDED_COMMUNITIES);
+      w.bytes(a.extCommunities);
+      endAttr(w, at);
+    },
+  },
+  {
+    // RFC 6793 §6 (and RFC 7606 §7.2 on AS4_PATH): a malformed AS4_PATH is discarded.
+    type: AttrType.AS4_PATH, name: 'AS4_PATH', flags: OPTIONAL_TRANSITIVE, onError: 'attribute-discard', onFlags: 'attribute-discard',
+    decode(v, c, s) {
+      if (c.fourOctetAs) return { sub: UpdateSubcode.OPTIONAL_ATTRIBUTE, why: 'received from a 4-octet AS speaker (RFC 6793 §4.1)' };
+      const r = decodeAsPath(v, 4);
+      if (!Array.isArray(r)) return { sub: UpdateSubcode.OPTIONAL_ATTRIBUTE, why: r.why };
+      // RFC 6793 §6: confederation segments in AS4_PATH are dropped.
+      s.as4Path = r.some(isConfed) ? r.filter((seg) => !isConfed(seg)) : r;
+      return undefined;
+    },
+    encode(w, a, c) {
+      if (c.fourOctetAs || !a.asPath || !needsAs4Path(a.asPath)) return;
+      const at = beginAttr(w, OPTIONAL_TRANSITIVE, AttrType.AS4_PATH);
+      writeAsPath(w, a.asPath.filter((seg) => !isConfed(seg)), 4);
+      endAttr(w, at);
+    },
+  },
+  {
+    type: AttrType.AS4_AGGREGATOR, name: 'AS4_AGGREGATOR', flags: OPTIONAL_TRANSITIVE, onError: 'attribute-discard', onFlags: 'attribute-discard', // RFC 6793 §6
+    decode(v, c, s) {
+      if (c.fourOctetAs) return { sub: UpdateSubcode.OPTIONAL_ATTRIBUTE, why: 'received from a 4-octet AS speaker (RFC 6793 §4.1)' };
+      if (v.length !== 8) return lengthFail(v.length, '8');
+      s.as4Aggregator = { asn: v.readUInt32BE(0), address: formatIpv4At(v, 4) };
+      return undefined;
+    },
+    encode(w, a, c) {
+      if (c.fourOctetAs || !a.aggregator || a.aggregator.asn <= 0xffff) return;
+      const at = beginAttr(w, OPTIONAL_TRANSITIVE, AttrType.AS4_AGGREGATOR);
+      w.u32(a.aggregator.asn);
+      writeIpv4(w, a.aggregator.address);
+      endAttr(w, at);
+    },
+  },
+  {
+    // RFC 6514 §5 defines the layout but no error handling; the attribute steers
+    // forwarding, so RFC 7606 §8 guidance applies: treat-as-withdraw.
+    type: AttrType.PMSI_TUNNEL, name: 'PMSI_TUNNEL', flags: OPTIONAL_TRANSITIVE, onError: 'treat-as-withdraw', onFlags: 'treat-as-withdraw',
+    decode(v, _c, s) {
+      if (v.length < 5) return lengthFail(v.length, 'at least 5');
+      s.attrs.pmsiTunnel = { flags: v[0], tunnelType: v[1], label: v.readUIntBE(2, 3), tunnelId: v.subarray(5) };
+      return undefined;
+    },
+    encode(w, a) {
+      const p = a.pmsiTunnel;
+      if (!p) return;
+      const at = beginAttr(w, OPTIONAL_TRANSITIVE, AttrType.PMSI_TUNNEL);
+      w.u8(p.flags);
+      w.u8(p.tunnelType);
+      w.u24(p.label);
+      w.bytes(p.tunnelId);
+      endAttr(w, at);
+    },
+  },
+];
+
+const REGISTRY: Array<AttrSpec | undefined> = new Array<AttrSpec | undefined>(256);
+for (const s of SPECS) REGISTRY[s.type] = s;
+
+export function attrName(type: number): string {
+  return REGISTRY[type]?.name ?? `attribute ${type}`;
+}
+
+// ---------------------------------------------------------------- decode
+
+/**
+ * Decodes one attribute into the scratch state. Returns an error carrying its RFC 7606
+ * action, or undefined. `raw` is the whole attribute (the NOTIFICATION data of RFC 4271
+ * §6.3), `value` its value.
+ */
+export function decodeAttribute(flags: number, type: number, value: Buffer, raw: Buffer, ctx: CodecContext, s: AttrScratch): WireError | undefined {
+  const spec = REGISTRY[type];
+  if (!spec) {
+    // RFC 4271 §6.3: an unrecognized well-known attribute is 3/2.
+    if ((flags & AttrFlag.OPTIONAL) === 0) {
+      return updateError('BGP_ERR_ATTR_UNRECOGNIZED_WELL_KNOWN', `unrecognized well-known attribute ${type}`, 'session-reset', UpdateSubcode.UNRECOGNIZED_WELL_KNOWN, Buffer.from(raw), type);
+    }
+    // RFC 4271 §5: optional transitive passes on with Partial set; non-transitive is ignored.
+    if (flags & AttrFlag.TRANSITIVE) {
+      const u: UnknownAttribute = { flags: (flags & ~AttrFlag.EXTENDED_LENGTH) | AttrFlag.PARTIAL, type, value };
+      (s.attrs.unknown ??= []).push(u);
+      return undefined;
+    }
+    return updateError('BGP_ERR_ATTR_UNRECOGNIZED_OPTIONAL', `unrecognized optional non-transitive attribute ${type} ignored`, 'attribute-discard', UpdateSubcode.OPTIONAL_ATTRIBUTE, Buffer.from(raw), type);
+  }
+  if ((flags & OT_MASK) !== spec.flags) {
+    // RFC 7606 §3(c). The MP attributes are still decoded: their routes must be located to be withdrawn.
+    const e = updateError('BGP_ERR_ATTR_FLAGS', `${spec.name}: flags 0x${flags.toString(16)} conflict with the attribute type`, spec.onFlags, UpdateSubcode.ATTRIBUTE_FLAGS, Buffer.from(raw), type);
+    if (type !== AttrType.MP_REACH_NLRI && type !== AttrType.MP_UNREACH_NLRI) return e;
+    const f = spec.decode(value, ctx, s);
+    return f ? malformed(spec, f, raw, type) : e;
+  }
+  const f = spec.decode(value, ctx, s);
+  if (!f) return undefined;
+  const e = malformed(spec, f, raw, type);
+  // RFC 4760 §3: without IPv4 NLRI the NEXT_HOP is ignored, so a bad one is only discarded.
+  if (type === AttrType.NEXT_HOP && !s.ipv4Nlri) e.action = 'attribute-discard';
+  return e;
+}
+
+function malformed(spec: AttrSpec, f: Fail, raw: Buffer, type: number): WireError {
+  const e = updateError(`BGP_ERR_ATTR_${spec.name}`, `${spec.name}: ${f.why}`, f.action ?? spec.onError, f.sub, Buffer.from(raw), type);
+  if (f.family) e.family = f.family;
+  return e;
 }
 
 // ---------------------------------------------------------------- encode
 
-function attr(flags: number, type: number, value: Buffer): Buffer {
-  const ext = value.length > 255;
-  const head = Buffer.allocUnsafe(ext ? 4 : 3);
-  head[0] = (flags & ~AttrFlag.EXTENDED_LENGTH) | (ext ? AttrFlag.EXTENDED_LENGTH : 0);
-  head[1] = type;
-  if (ext) head.writeUInt16BE(value.length, 2);
-  else head[2] = value.length;
-  return Buffer.concat([head, value]);
+function writeUnknown(w: Writer, u: UnknownAttribute): void {
+  // RFC 4271 §5: an unrecognized optional transitive attribute is passed on with Partial set.
+  const at = beginAttr(w, u.flags | AttrFlag.PARTIAL, u.type);
+  w.bytes(u.value);
+  endAttr(w, at);
 }
 
-function u32Value(n: number): Buffer {
-  const b = Buffer.allocUnsafe(4);
-  b.writeUInt32BE(n >>> 0, 0);
-  return b;
-}
-
-function u32ListValue(list: readonly number[]): Buffer {
-  const b = Buffer.allocUnsafe(4 * list.length);
-  list.forEach((n, i) => b.writeUInt32BE(n >>> 0, 4 * i));
-  return b;
-}
-
-function ipv4Value(text: string): Buffer {
-  const parts = text.split('.').map(Number);
-  return Buffer.from(parts);
-}
-
-function asPathValue(path: readonly AsPathSegment[], asLen: 2 | 4): Buffer {
-  const chunks: Buffer[] = [];
-  for (const seg of path) {
-    // A segment holds at most 255 ASes (RFC 4271 §5.1.2): split longer ones.
-    for (let i = 0; i < seg.asns.length; i += 255) {
-      const part = seg.asns.slice(i, i + 255);
-      const b = Buffer.allocUnsafe(2 + part.length * asLen);
-      b[0] = seg.type;
-      b[1] = part.length;
-      part.forEach((asn, j) => {
-        if (asLen === 4) b.writeUInt32BE(asn >>> 0, 2 + 4 * j);
-        else b.writeUInt16BE(asn > 0xffff ? AS_TRANS : asn, 2 + 2 * j);
-      });
-      chunks.push(b);
-    }
+/** Writes the attributes in ascending type order (RFC 4271 §5 recommends it). */
+export function encodeAttributes(w: Writer, a: PathAttributes, ctx: CodecContext): void {
+  let unknown = a.unknown ?? [];
+  if (unknown.length > 1 && unknown.some((u, i) => i > 0 && u.type < unknown[i - 1].type)) unknown = [...unknown].sort((x, y) => x.type - y.type);
+  let ui = 0;
+  for (const spec of SPECS) {
+    while (ui < unknown.length && unknown[ui].type < spec.type) writeUnknown(w, unknown[ui++]);
+    spec.encode(w, a, ctx);
   }
-  return Buffer.concat(chunks);
-}
-
-/** Encodes the attributes in type-code order (RFC 4271 §5 recommends ascending order). */
-export function encodeAttributes(a: PathAttributes, ctx: CodecContext): Buffer {
-  const out: Buffer[] = [];
-  const asLen = ctx.fourOctetAs ? 4 : 2;
-  if (a.origin !== undefined) out.push(attr(WELL_KNOWN, AttrType.ORIGIN, Buffer.from([a.origin])));
-  if (a.asPath) out.push(attr(WELL_KNOWN, AttrType.AS_PATH, asPathValue(a.asPath, asLen)));
-  if (a.nextHop !== undefined) out.push(attr(WELL_KNOWN, AttrType.NEXT_HOP, ipv4Value(a.nextHop)));
-  if (a.med !== undefined) out.push(attr(OPTIONAL_NON_TRANSITIVE, AttrType.MED, u32Value(a.med)));
-  if (a.localPref !== undefined) out.push(attr(WELL_KNOWN, AttrType.LOCAL_PREF, u32Value(a.localPref)));
-  if (a.atomicAggregate) out.push(attr(WELL_KNOWN, AttrType.ATOMIC_AGGREGATE, Buffer.alloc(0)));
-  const aggAs4 = a.aggregator !== undefined && !ctx.fourOctetAs && a.aggregator.asn > 0xffff;
-  if (a.aggregator) {
-    const v = Buffer.allocUnsafe(asLen + 4);
-    if (asLen === 4) v.writeUInt32BE(a.aggregator.asn >>> 0, 0);
-    else v.writeUInt16BE(aggAs4 ? AS_TRANS : a.aggregator.asn, 0);
-    ipv4Value(a.aggregator.address).copy(v, asLen);
-    out.push(attr(OPTIONAL_TRANSITIVE, AttrType.AGGREGATOR, v));
-  }
-  if (a.communities?.length) out.push(attr(OPTIONAL_TRANSITIVE, AttrType.COMMUNITIES, u32ListValue(a.communities)));
-  if (a.originatorId !== undefined) out.push(attr(OPTIONAL_NON_TRANSITIVE, AttrType.ORIGINATOR_ID, u32Value(a.originatorId)));
-  if (a.clusterList?.length) out.push(attr(OPTIONAL_NON_TRANSITIVE, AttrType.CLUSTER_LIST, u32ListValue(a.clusterList)));
-  if (a.mpReach) {
-    const m = a.mpReach;
-    const head = Buffer.allocUnsafe(4);
-    head.writeUInt16BE(m.afi, 0);
-    head[2] = m.safi;
-    head[3] = m.nextHop.length;
-    out.push(attr(OPTIONAL_NON_TRANSITIVE, AttrType.MP_REACH_NLRI, Buffer.concat([head, m.nextHop, Buffer.from([0]), m.nlri])));
-  }
-  if (a.mpUnreach) {
-    const head = Buffer.allocUnsafe(3);
-    head.writeUInt16BE(a.mpUnreach.afi, 0);
-    head[2] = a.mpUnreach.safi;
-    out.push(attr(OPTIONAL_NON_TRANSITIVE, AttrType.MP_UNREACH_NLRI, Buffer.concat([head, a.mpUnreach.nlri])));
-  }
-  if (a.extCommunities?.length) out.push(attr(OPTIONAL_TRANSITIVE, AttrType.EXTENDED_COMMUNITIES, a.extCommunities));
-  // RFC 6793 §4.2.2: toward an OLD speaker, 4-octet ASes travel in AS4_PATH / AS4_AGGREGATOR.
-  if (!ctx.fourOctetAs && a.asPath?.some((s) => s.asns.some((n) => n > 0xffff))) {
-    const as4 = a.asPath.filter((s) => s.type === AsPathSegmentType.AS_SEQUENCE || s.type === AsPathSegmentType.AS_SET);
-    out.push(attr(OPTIONAL_TRANSITIVE, AttrType.AS4_PATH, asPathValue(as4, 4)));
-  }
-  if (aggAs4 && a.aggregator) {
-    const v = Buffer.allocUnsafe(8);
-    v.writeUInt32BE(a.aggregator.asn >>> 0, 0);
-    ipv4Value(a.aggregator.address).copy(v, 4);
-    out.push(attr(OPTIONAL_TRANSITIVE, AttrType.AS4_AGGREGATOR, v));
-  }
-  if (a.pmsiTunnel) {
-    const p = a.pmsiTunnel;
-    const head = Buffer.allocUnsafe(5);
-    head[0] = p.flags;
-    head[1] = p.tunnelType;
-    head.writeUIntBE(p.label & 0xffffff, 2, 3);
-    out.push(attr(OPTIONAL_TRANSITIVE, AttrType.PMSI_TUNNEL, Buffer.concat([head, p.tunnelId])));
-  }
-  for (const u of a.unknown ?? []) out.push(attr(u.flags | AttrFlag.PARTIAL, u.type, u.value));
-  return Buffer.concat(out);
+  while (ui < unknown.length) writeUnknown(w, unknown[ui++]);
 }

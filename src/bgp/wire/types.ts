@@ -179,6 +179,8 @@ export interface WireError {
   notification: { code: number; subcode: number; data: Buffer };
   /** Attribute type code the error concerns, when there is one. */
   attrType?: number;
+  /** The family to disable when action is afisafi-disable (RFC 7606 §5.3). */
+  family?: Family;
 }
 
 export type DecodeResult<T> =

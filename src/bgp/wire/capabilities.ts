@@ -1,0 +1,102 @@
+/**
+ * Capabilities advertisement (RFC 5492): multiprotocol (RFC 4760 §8), route refresh
+ * (RFC 2918), enhanced route refresh (RFC 7313 §3.1), graceful restart (RFC 4724 §3,
+ * with the N bit of RFC 8538 §2), 4-octet AS (RFC 6793 §3). Any other code, and a known
+ * code whose value has the wrong shape, is kept verbatim as `unknown`: RFC 5492 §3 asks
+ * a speaker to ignore what it does not understand, and the FSM decides what it needs.
+ * Not implemented: ADD-PATH, extended next hop, BGP role, FQDN (they stay `unknown`).
+ */
+import type { Capability } from './types.js';
+import type { Writer } from './writer.js';
+
+export const CapabilityCode = {
+  MULTIPROTOCOL: 1,
+  ROUTE_REFRESH: 2,
+  GRACEFUL_RESTART: 64,
+  FOUR_OCTET_AS: 65,
+  ENHANCED_ROUTE_REFRESH: 70,
+} as const;
+
+/** RFC 4724 §3 restart flags and per-family flags. */
+const GR_RESTARTING = 0x8000;
+const GR_NOTIFICATION = 0x4000;
+const GR_TIME_MASK = 0x0fff;
+const GR_FORWARDING = 0x80;
+
+/** One capability from its code and value (a view into the OPEN). */
+export function decodeCapability(code: number, v: Buffer): Capability {
+  switch (code) {
+    case CapabilityCode.MULTIPROTOCOL:
+      // AFI (2), reserved (1), SAFI (1)
+      if (v.length === 4) return { kind: 'multiprotocol', afi: v.readUInt16BE(0), safi: v[3] };
+      break;
+    case CapabilityCode.ROUTE_REFRESH:
+      if (v.length === 0) return { kind: 'route-refresh' };
+      break;
+    case CapabilityCode.ENHANCED_ROUTE_REFRESH:
+      if (v.length === 0) return { kind: 'enhanced-route-refresh' };
+      break;
+    case CapabilityCode.FOUR_OCTET_AS:
+      if (v.length === 4) return { kind: 'four-octet-as', asn: v.readUInt32BE(0) };
+      break;
+    case CapabilityCode.GRACEFUL_RESTART:
+      if (v.length >= 2 && (v.length - 2) % 4 === 0) {
+        const head = v.readUInt16BE(0);
+        const families: Array<{ afi: number; safi: number; forwardingPreserved: boolean }> = [];
+        for (let o = 2; o < v.length; o += 4) {
+          families.push({ afi: v.readUInt16BE(o), safi: v[o + 2], forwardingPreserved: (v[o + 3] & GR_FORWARDING) !== 0 });
+        }
+        return {
+          kind: 'graceful-restart',
+          restarting: (head & GR_RESTARTING) !== 0,
+          notification: (head & GR_NOTIFICATION) !== 0,
+          restartTime: head & GR_TIME_MASK,
+          families,
+        };
+      }
+      break;
+  }
+  // Copied: an OPEN is kept for the session's lifetime, the chunk under it is not.
+  return { kind: 'unknown', code, value: Buffer.from(v) };
+}
+
+/** Writes code, length and value. */
+export function encodeCapability(w: Writer, c: Capability): void {
+  switch (c.kind) {
+    case 'multiprotocol':
+      w.u8(CapabilityCode.MULTIPROTOCOL);
+      w.u8(4);
+      w.u16(c.afi);
+      w.u8(0);
+      w.u8(c.safi);
+      return;
+    case 'route-refresh':
+      w.u8(CapabilityCode.ROUTE_REFRESH);
+      w.u8(0);
+      return;
+    case 'enhanced-route-refresh':
+      w.u8(CapabilityCode.ENHANCED_ROUTE_REFRESH);
+      w.u8(0);
+      return;
+    case 'four-octet-as':
+      w.u8(CapabilityCode.FOUR_OCTET_AS);
+      w.u8(4);
+      w.u32(c.asn);
+      return;
+    case 'graceful-restart':
+      w.u8(CapabilityCode.GRACEFUL_RESTART);
+      w.u8(2 + 4 * c.families.length);
+      w.u16((c.restarting ? GR_RESTARTING : 0) | (c.notification ? GR_NOTIFICATION : 0) | (c.restartTime & GR_TIME_MASK));
+      for (const f of c.families) {
+        w.u16(f.afi);
+        w.u8(f.safi);
+        w.u8(f.forwardingPreserved ? GR_FORWARDING : 0);
+      }
+      return;
+    case 'unknown':
+      w.u8(c.code);
+      w.u8(c.value.length);
+      w.bytes(c.value);
+      return;
+  }
+}
