@@ -1,165 +1,258 @@
 /**
- * Runs the reconciler against one hardware_vtep database: at most one transaction in
- * flight, changes arriving meanwhile coalesced into the next round, every round a
- * fresh diff against the monitor's rows (DESIGN.md §2: writes are idempotent, and after
- * an error or a reconnect the outcome of a transaction is unknown, so it re-reads,
- * re-diffs and writes again).
+ * Writes the remote side of managed switches into one hardware_vtep
+ * database: desired → diff → batches (src/vtep/reconcile) → RFC 7047 §4.1.3
+ * transact, one transaction in flight at a time.
  *
- * A round starts only once the monitor shows the rows of the previous round's commits,
- * so a diff never sees its own writes missing and inserts them twice.
+ * - Coalescing: input changes arriving while a transaction is in flight mark
+ *   the plan stale; after the commit the rest of the plan is dropped and a
+ *   new one is computed from the freshest inputs and observed rows. Nothing
+ *   stale is queued.
+ * - Freshness: before re-diffing, the observed rows must show what our last
+ *   commits inserted and deleted (the monitor update may trail the reply);
+ *   after `freshnessTimeoutMs` it proceeds anyway, and the insert guards
+ *   (see batch.ts) keep a stale diff from duplicating rows.
+ * - Failures: any failed transaction (including an unknown outcome after a
+ *   disconnect) drops the plan; after a backoff the writer re-reads and
+ *   re-diffs, so every retry is idempotent (DESIGN §2). `observe()` must
+ *   return undefined while no complete snapshot is held (e.g. between a
+ *   reconnect and the monitor resync); the writer then waits for
+ *   `observedChanged()`.
+ * - Deletes happen only while `allowDeletes()` says so (complete snapshot
+ *   and End-of-RIB; the caller decides).
+ *
+ * One writer per (connection, database): switches sharing a database share
+ * a writer, with their logical switches and inputs merged.
  */
-import type { OvsdbResult } from './ovsdb/errors.js';
-import { BatchPlanner, diff, locatorIndex } from './reconcile/reconcile.js';
-import type { DesiredState, ObservedState } from './reconcile/reconcile.js';
+import { batch, bindBatch, insertedRows, learnUuids } from './reconcile/batch.js';
+import type { Batch, BatchOptions, RootTable } from './reconcile/batch.js';
+import { desired } from './reconcile/desired.js';
+import { diff } from './reconcile/diff.js';
+import type { ObservedState, ReconcileInputs } from './reconcile/types.js';
 
 export const VTEP_DB = 'hardware_vtep';
 
+export type TransactOutcome = { ok: true; value: unknown[] } | { ok: false; error: { code: string; message: string } };
+
+/** What the writer needs of an OVSDB client: RFC 7047 §4.1.3 transact with plain operations. */
 export interface Transactor {
-  transact(db: string, ops: readonly object[]): Promise<OvsdbResult<unknown[]>>;
+  transact(db: string, ops: object[]): Promise<TransactOutcome>;
 }
 
-/** The monitor cache as the writer sees it. */
-export interface ObservedSource {
-  observed(): ObservedState;
-  /** Resolves after the next monitor update (or after `ms`). */
-  nextUpdate(ms: number): Promise<void>;
+/** Where the writer reads what to write and what is there. */
+export interface WriterSource {
+  inputs(): ReconcileInputs;
+  /** the monitor's rows, or undefined while no complete snapshot is held */
+  observe(): ObservedState | undefined;
+  allowDeletes(): boolean;
 }
 
 export interface WriterStats {
   transactions: number;
+  failedTransactions: number;
+  /** rows inserted or updated (locators and locator sets included) */
   rowsWritten: number;
-  errors: number;
-  lastTxnMs: number;
-  lastError?: string;
-  /** changes still to write in the current round */
-  pending: number;
+  rowsDeleted: number;
+  /** latency of the last transaction, ms */
+  lastLatencyMs: number;
+  /** diffs computed */
+  plans: number;
+  /** from the last diff: changes planned, extra rows held back, inputs skipped, rows of missing switches */
+  pendingChanges: number;
+  deletesHeld: number;
+  skippedInputs: number;
+  missingSwitch: number;
 }
 
-export interface WriterOptions {
+export interface WriterOptions extends BatchOptions {
   transactor: Transactor;
-  source: ObservedSource;
-  /** Rows per transaction: ovsdb-server's cost per row grows with transaction size. */
-  maxRowsPerTxn?: number;
-  /** OVSDB lock to assert in every transaction (active/standby writers). */
-  lock?: string;
-  /** May this writer write now (e.g. it holds the lock)? Default: always. */
-  canWrite?: () => boolean;
-  onTransaction?: (rows: number, ms: number) => void;
-  onError?: (message: string) => void;
+  source: WriterSource;
+  /** default VTEP_DB */
+  db?: string;
+  /** backoff after a failed transaction: first delay, doubled up to the max (defaults 500, 8000 ms) */
+  retryMinMs?: number;
+  retryMaxMs?: number;
+  /** how long to wait for the monitor to show our own commit (default 2000 ms) */
+  freshnessTimeoutMs?: number;
+  onStats?: (stats: Readonly<WriterStats>) => void;
+  onError?: (error: { code: string; message: string }) => void;
 }
 
-const RETRY_MS = 1000;
-const CACHE_WAIT_MS = 2000;
+interface Plan {
+  batches: Batch[];
+  next: number;
+  known: Map<string, string>;
+}
+
+type RowRef = { table: RootTable; uuid: string };
 
 export class VtepWriter {
-  readonly stats: WriterStats = { transactions: 0, rowsWritten: 0, errors: 0, lastTxnMs: 0, pending: 0 };
-  private want: DesiredState | undefined;
-  private allowDeletes = false;
-  private dirty = false;
-  private running: Promise<void> | undefined;
-  private stopped = false;
-  /** uuids our commits inserted / deleted that the monitor has not shown yet */
-  private readonly expectInserted = new Map<string, string>();
-  private readonly expectDeleted = new Map<string, string>();
-  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly db: string;
+  private readonly counters: WriterStats = {
+    transactions: 0, failedTransactions: 0, rowsWritten: 0, rowsDeleted: 0, lastLatencyMs: 0,
+    plans: 0, pendingChanges: 0, deletesHeld: 0, skippedInputs: 0, missingSwitch: 0,
+  };
+  private running = false;
+  private closed = false;
+  private inputsDirty = false;
+  private observedDirty = false;
+  private wake: (() => void) | undefined;
+  private idleWaiters: (() => void)[] = [];
+  private retryMs: number;
+  /** our committed inserts and deletes the monitor has not shown yet */
+  private unseen: { inserted: RowRef[]; deleted: RowRef[] } = { inserted: [], deleted: [] };
 
-  constructor(private readonly opts: WriterOptions) {}
+  private readonly transactor: Transactor;
+  private readonly source: WriterSource;
 
-  /** New desired state; written in the next round (coalesced with any other change). */
-  setDesired(want: DesiredState, allowDeletes: boolean): void {
-    this.want = want;
-    this.allowDeletes = allowDeletes;
+  constructor(private readonly options: WriterOptions) {
+    this.transactor = options.transactor;
+    this.source = options.source;
+    this.db = options.db ?? VTEP_DB;
+    this.retryMs = options.retryMinMs ?? 500;
+  }
+
+  get stats(): Readonly<WriterStats> {
+    return { ...this.counters };
+  }
+
+  /** Inputs (RIB, manual entries, managed switches, allowDeletes) changed: re-plan after the current commit. */
+  inputsChanged(): void {
+    this.inputsDirty = true;
     this.kick();
   }
 
-  /** The database changed under us (reconnect, another writer): diff again. */
-  kick(): void {
-    this.dirty = true;
-    if (!this.running && !this.stopped) this.running = this.run().finally(() => (this.running = undefined));
+  /** The observed rows changed (monitor update, resync): re-check once the current plan is done. */
+  observedChanged(): void {
+    this.observedDirty = true;
+    this.kick();
   }
 
-  /** Resolves when nothing is left to write (for tests and the first sync). */
-  async whenIdle(): Promise<void> {
-    while (this.running || this.retryTimer) {
-      if (this.running) await this.running;
-      else await new Promise((r) => setTimeout(r, 50));
-    }
+  /** Resolves when nothing is left to write and no transaction is in flight. */
+  whenIdle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  stop(): void {
-    this.stopped = true;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = undefined;
+  /** Stop after the transaction in flight, if any; whenIdle() resolves. */
+  close(): void {
+    this.closed = true;
+    this.wake?.();
+    if (!this.running) this.settleIdle();
   }
 
-  private async cacheCaughtUp(): Promise<void> {
-    const deadline = Date.now() + CACHE_WAIT_MS;
-    for (;;) {
-      const o = this.opts.source.observed();
-      for (const [uuid, table] of this.expectInserted) if (tableOf(o, table).has(uuid)) this.expectInserted.delete(uuid);
-      for (const [uuid, table] of this.expectDeleted) if (!tableOf(o, table).has(uuid)) this.expectDeleted.delete(uuid);
-      if ((this.expectInserted.size === 0 && this.expectDeleted.size === 0) || Date.now() > deadline) break;
-      await this.opts.source.nextUpdate(deadline - Date.now());
-    }
-    // Past the deadline the monitor is behind or reconnecting: the next diff decides.
-    this.expectInserted.clear();
-    this.expectDeleted.clear();
+  private isIdle(): boolean {
+    return this.closed || (!this.running && !this.inputsDirty && !this.observedDirty);
+  }
+
+  private kick(): void {
+    if (this.closed) return;
+    this.wake?.();
+    if (!this.running) void this.run();
+  }
+
+  private settleIdle(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  /** Sleep until `ms` pass (Infinity: no timer) or, when wakeable, until the next kick. */
+  private sleep(ms: number, wakeable: boolean): Promise<boolean> {
+    return new Promise((resolve) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const done = (timedOut: boolean): void => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve(timedOut);
+      };
+      if (Number.isFinite(ms)) timer = setTimeout(() => done(true), ms);
+      // close() always wakes; kicks only when wakeable.
+      this.wake = () => {
+        if (wakeable || this.closed) done(false);
+      };
+    });
+  }
+
+  private fresh(seen: ObservedState): boolean {
+    const table = (t: RootTable): ReadonlyMap<string, unknown> => (t === 'Ucast_Macs_Remote' ? seen.ucastRemote : seen.mcastRemote);
+    return this.unseen.inserted.every((r) => table(r.table).has(r.uuid)) && this.unseen.deleted.every((r) => !table(r.table).has(r.uuid));
+  }
+
+  private plan(seen: ObservedState): Plan | undefined {
+    this.inputsDirty = false;
+    this.observedDirty = false;
+    const want = desired(this.source.inputs());
+    const d = diff(want, seen, { allowDeletes: this.source.allowDeletes() });
+    const batches = batch(d, this.options);
+    const c = this.counters;
+    c.plans++;
+    c.pendingChanges = d.changes.length;
+    c.deletesHeld = d.deletesHeld;
+    c.skippedInputs = want.skipped.length;
+    c.missingSwitch = d.missingSwitch;
+    this.options.onStats?.(this.stats);
+    return batches.length > 0 ? { batches, next: 0, known: new Map() } : undefined;
   }
 
   private async run(): Promise<void> {
-    while (this.dirty && !this.stopped && this.want) {
-      if (this.opts.canWrite && !this.opts.canWrite()) return;
-      this.dirty = false;
-      await this.cacheCaughtUp();
-      const observed = this.opts.source.observed();
-      const changes = diff(this.want, observed, { allowDeletes: this.allowDeletes });
-      const resolved = locatorIndex(observed);
-      const planner = new BatchPlanner(changes, resolved, this.opts.maxRowsPerTxn ?? 100, this.opts.lock);
-      this.stats.pending = changes.length;
-      for (let batch = planner.next(); batch; batch = planner.next()) {
-        const t0 = performance.now();
-        const r = await this.opts.transactor.transact(VTEP_DB, batch.ops);
-        const ms = performance.now() - t0;
-        if (!r.ok) {
-          this.stats.errors++;
-          this.stats.lastError = r.error.message;
-          this.opts.onError?.(r.error.message);
-          // Outcome unknown: re-read and re-diff after a pause.
-          this.retryTimer = setTimeout(() => {
-            this.retryTimer = undefined;
-            this.kick();
-          }, RETRY_MS);
-          return;
+    this.running = true;
+    try {
+      let plan: Plan | undefined;
+      while (!this.closed) {
+        if (!plan) {
+          if (!this.inputsDirty && !this.observedDirty) break;
+          const seen = this.source.observe();
+          if (!seen) {
+            await this.sleep(Infinity, true);
+            continue;
+          }
+          if (!this.fresh(seen)) {
+            const timedOut = await this.sleep(this.options.freshnessTimeoutMs ?? 2000, true);
+            if (timedOut) this.unseen = { inserted: [], deleted: [] };
+            continue;
+          }
+          this.unseen = { inserted: [], deleted: [] };
+          plan = this.plan(seen);
+          continue;
         }
-        this.learn(batch.ops, r.value, batch.locatorInserts, resolved);
-        this.stats.transactions++;
-        this.stats.rowsWritten += batch.rows;
-        this.stats.lastTxnMs = ms;
-        this.stats.pending = Math.max(0, this.stats.pending - batch.rows);
-        this.opts.onTransaction?.(batch.rows, ms);
-        if (this.dirty) break; // newer input: start a fresh round
+        const b = plan.batches[plan.next];
+        const bound = bindBatch(b, plan.known);
+        if (!bound.ok) {
+          // An earlier batch's result lacked a locator uuid: re-read and re-diff.
+          plan = undefined;
+          this.inputsDirty = true;
+          continue;
+        }
+        const t0 = performance.now();
+        const r = await this.transactor.transact(this.db, bound.ops);
+        const c = this.counters;
+        c.lastLatencyMs = performance.now() - t0;
+        if (!r.ok) {
+          c.failedTransactions++;
+          this.options.onError?.(r.error);
+          this.options.onStats?.(this.stats);
+          plan = undefined;
+          this.inputsDirty = true;
+          await this.sleep(this.retryMs, false);
+          this.retryMs = Math.min(this.retryMs * 2, this.options.retryMaxMs ?? 8000);
+          continue;
+        }
+        this.retryMs = this.options.retryMinMs ?? 500;
+        c.transactions++;
+        c.rowsWritten += b.counts.inserted + b.counts.updated;
+        c.rowsDeleted += b.counts.deleted;
+        for (const [name, uuid] of learnUuids(b, r.value)) plan.known.set(name, uuid);
+        this.unseen.inserted.push(...insertedRows(b, r.value));
+        this.unseen.deleted.push(...b.deletes);
+        this.options.onStats?.(this.stats);
+        plan.next++;
+        // Coalesce: changed inputs make the rest of the plan stale.
+        if (plan.next >= plan.batches.length || this.inputsDirty) plan = undefined;
       }
-      this.stats.pending = 0;
+    } finally {
+      this.running = false;
+      if (this.isIdle()) this.settleIdle();
+      else if (!this.closed) void this.run();
     }
   }
-
-  /** Records what the commit did: new locator uuids for later batches, rows to expect in the cache. */
-  private learn(ops: readonly object[], results: readonly unknown[], locatorInserts: Map<number, string>, resolved: Map<string, string>): void {
-    ops.forEach((op, i) => {
-      const o = op as { op: string; table?: string; where?: unknown[][] };
-      const res = results[i] as { uuid?: [string, string] } | undefined;
-      if (o.op === 'insert' && res?.uuid && o.table) {
-        const key = locatorInserts.get(i);
-        if (key !== undefined) resolved.set(key, res.uuid[1]);
-        if (o.table === 'Ucast_Macs_Remote' || o.table === 'Mcast_Macs_Remote') this.expectInserted.set(res.uuid[1], o.table);
-      } else if (o.op === 'delete' && o.table && o.where) {
-        const uuid = (o.where[0]?.[2] as [string, string] | undefined)?.[1];
-        if (uuid) this.expectDeleted.set(uuid, o.table);
-      }
-    });
-  }
-}
-
-function tableOf(o: ObservedState, table: string): ReadonlyMap<string, unknown> {
-  return table === 'Ucast_Macs_Remote' ? o.ucast : table === 'Mcast_Macs_Remote' ? o.mcast : table === 'Physical_Locator' ? o.locators : o.locatorSets;
 }

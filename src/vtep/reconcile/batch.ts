@@ -1,0 +1,270 @@
+/**
+ * Row changes → RFC 7047 transactions (§4.1.3, operations §5.2) of bounded
+ * size, as plain JSON.
+ *
+ * A new Physical_Locator is inserted under a uuid-name (§5.2.1) in the same
+ * transaction as the first row that references it: an unreferenced
+ * locator would be garbage collected at commit (not a root table). Rows that
+ * need it are kept next to it; those that do not fit reference it from a
+ * later batch by the same uuid-name listed in `imports`, which the writer
+ * binds to the uuid the earlier commit returned (bindBatch / learnUuids).
+ * A unit is never split: a batch exceeds `maxRows` only when one flood set
+ * needs more new locators than that, or a bundle (see diff.ts) is larger.
+ *
+ * Inserts of Ucast/Mcast rows are guarded by a `wait` (§5.2.6, timeout 0)
+ * that no row with the same natural key exists, so a transaction replayed
+ * after an unknown outcome fails instead of duplicating rows (the tables
+ * have no unique index). With a lock, every transaction starts with
+ * `assert` (§5.2.10) so that only the lock holder writes (DESIGN §6).
+ */
+import { ENCAPSULATION, UNKNOWN_DST } from './types.js';
+import type { Change, LocatorKey, LocatorRef, ReconcileDiff, SetRef } from './types.js';
+
+export interface BatchOptions {
+  /** rows written or deleted per transaction (default 100) */
+  maxRows?: number;
+  /** OVSDB lock every transaction asserts (§4.1.8) */
+  lock?: string;
+  /** guard inserts with `wait` (default true) */
+  guardInserts?: boolean;
+}
+
+export type RootTable = 'Ucast_Macs_Remote' | 'Mcast_Macs_Remote';
+
+export interface Batch {
+  /** plain RFC 7047 operations; imported names still appear as ["named-uuid", name] */
+  ops: object[];
+  /** rows inserted, updated or deleted (locators and sets included) */
+  rows: number;
+  /** locators inserted here: uuid-name → index of the insert in `ops` */
+  defines: Map<string, number>;
+  /** uuid-names of locators inserted by earlier batches of the same plan */
+  imports: string[];
+  /** Ucast/Mcast inserts: index of each insert in `ops` */
+  rootInserts: { table: RootTable; index: number }[];
+  deletes: { table: RootTable; uuid: string }[];
+  counts: { inserted: number; updated: number; deleted: number };
+}
+
+export const DEFAULT_MAX_ROWS = 100;
+
+type Named = ['named-uuid', string];
+type Ref = ['uuid', string] | Named;
+
+function whereUuid(uuid: string): unknown[] {
+  return [['_uuid', '==', ['uuid', uuid]]];
+}
+
+function newKeysOf(c: Change): LocatorKey[] {
+  const keys: LocatorKey[] = [];
+  const add = (r: LocatorRef | undefined): void => {
+    if (r && 'insert' in r && !keys.includes(r.insert.key)) keys.push(r.insert.key);
+  };
+  switch (c.kind) {
+    case 'insert-ucast':
+    case 'update-ucast':
+      add(c.locator);
+      break;
+    case 'insert-mcast':
+    case 'update-mcast':
+      if ('insert' in c.set) for (const r of c.set.insert) add(r);
+      break;
+    case 'delete-ucast':
+    case 'delete-mcast':
+      break;
+  }
+  return keys;
+}
+
+function rowCost(c: Change): number {
+  return (c.kind === 'insert-mcast' || c.kind === 'update-mcast') && 'insert' in c.set ? 2 : 1;
+}
+
+function phase(c: Change): number {
+  return c.kind.startsWith('insert') ? 0 : c.kind.startsWith('update') ? 1 : 2;
+}
+
+/**
+ * Units (changes that commit together: a bundle, or one change) grouped:
+ * per phase (inserts, updates, deletes, as the diff orders them; a bundle
+ * at its earliest member), first those needing no new locator, then those
+ * sharing a new locator together.
+ */
+function groups(changes: readonly Change[], bundles: readonly number[][]): Change[][][] {
+  const unitOf = new Map<number, number[]>();
+  for (const b of bundles) for (const i of b) unitOf.set(i, b);
+  const units: Change[][] = [];
+  changes.forEach((c, i) => {
+    const b = unitOf.get(i);
+    if (b === undefined) units.push([c]);
+    else if (b[0] === i) units.push(b.map((j) => changes[j]));
+  });
+  const out: Change[][][] = [];
+  for (let p = 0; p <= 2; p++) {
+    const byKey = new Map<LocatorKey, Change[][]>();
+    for (const u of units) {
+      if (Math.min(...u.map(phase)) !== p) continue;
+      const first = u.flatMap(newKeysOf)[0];
+      if (first === undefined) {
+        out.push([u]);
+        continue;
+      }
+      const g = byKey.get(first);
+      if (g) g.push(u);
+      else byKey.set(first, [u]);
+    }
+    out.push(...byKey.values());
+  }
+  return out;
+}
+
+export function batch(d: ReconcileDiff, options: BatchOptions = {}): Batch[] {
+  const maxRows = Math.max(1, options.maxRows ?? DEFAULT_MAX_ROWS);
+  const guard = options.guardInserts ?? true;
+  const batches: Batch[] = [];
+  /** locator key → uuid-name, for locators inserted by this plan */
+  const named = new Map<LocatorKey, string>();
+  let sets = 0;
+  let cur: Batch | undefined;
+
+  const open = (): Batch => {
+    const b: Batch = { ops: [], rows: 0, defines: new Map(), imports: [], rootInserts: [], deletes: [], counts: { inserted: 0, updated: 0, deleted: 0 } };
+    if (options.lock !== undefined) b.ops.push({ op: 'assert', lock: options.lock });
+    batches.push(b);
+    return b;
+  };
+  const cost = (cs: readonly Change[]): number => cs.reduce((n, c) => n + rowCost(c), 0) + new Set(cs.flatMap(newKeysOf).filter((k) => !named.has(k))).size;
+
+  const locRef = (b: Batch, r: LocatorRef): Ref => {
+    if ('uuid' in r) return ['uuid', r.uuid];
+    const loc = r.insert;
+    const name = named.get(loc.key);
+    if (name !== undefined) {
+      if (!b.defines.has(name) && !b.imports.includes(name)) b.imports.push(name);
+      return ['named-uuid', name];
+    }
+    const n = `loc${named.size}`;
+    named.set(loc.key, n);
+    const row: Record<string, unknown> = { encapsulation_type: ENCAPSULATION, dst_ip: loc.dstIp };
+    if (loc.tunnelKey !== null) row.tunnel_key = loc.tunnelKey;
+    b.defines.set(n, b.ops.length);
+    b.ops.push({ op: 'insert', table: 'Physical_Locator', row, 'uuid-name': n });
+    b.rows++;
+    b.counts.inserted++;
+    return ['named-uuid', n];
+  };
+  const setRef = (b: Batch, s: SetRef): Ref => {
+    if ('uuid' in s) return ['uuid', s.uuid];
+    const refs = s.insert.map((r) => locRef(b, r));
+    const n = `set${sets++}`;
+    b.ops.push({ op: 'insert', table: 'Physical_Locator_Set', row: { locators: ['set', refs] }, 'uuid-name': n });
+    b.rows++;
+    b.counts.inserted++;
+    return ['named-uuid', n];
+  };
+  const guardOp = (table: RootTable, mac: string, ls: string): object => ({
+    op: 'wait', table, timeout: 0, until: '==', rows: [], columns: ['MAC'],
+    where: [['MAC', '==', mac], ['logical_switch', '==', ['uuid', ls]]],
+  });
+
+  const emit = (b: Batch, c: Change): void => {
+    switch (c.kind) {
+      case 'insert-ucast': {
+        if (guard) b.ops.push(guardOp('Ucast_Macs_Remote', c.mac, c.logicalSwitch));
+        const locator = locRef(b, c.locator);
+        b.rootInserts.push({ table: 'Ucast_Macs_Remote', index: b.ops.length });
+        b.ops.push({ op: 'insert', table: 'Ucast_Macs_Remote', row: { MAC: c.mac, logical_switch: ['uuid', c.logicalSwitch], ipaddr: c.ipaddr, locator } });
+        b.counts.inserted++;
+        break;
+      }
+      case 'update-ucast': {
+        const row: Record<string, unknown> = {};
+        if (c.locator) row.locator = locRef(b, c.locator);
+        if (c.ipaddr !== undefined) row.ipaddr = c.ipaddr;
+        b.ops.push({ op: 'update', table: 'Ucast_Macs_Remote', where: whereUuid(c.uuid), row });
+        b.counts.updated++;
+        break;
+      }
+      case 'insert-mcast': {
+        if (guard) b.ops.push(guardOp('Mcast_Macs_Remote', UNKNOWN_DST, c.logicalSwitch));
+        const locator_set = setRef(b, c.set);
+        b.rootInserts.push({ table: 'Mcast_Macs_Remote', index: b.ops.length });
+        b.ops.push({ op: 'insert', table: 'Mcast_Macs_Remote', row: { MAC: UNKNOWN_DST, logical_switch: ['uuid', c.logicalSwitch], locator_set } });
+        b.counts.inserted++;
+        break;
+      }
+      case 'update-mcast':
+        b.ops.push({ op: 'update', table: 'Mcast_Macs_Remote', where: whereUuid(c.uuid), row: { locator_set: setRef(b, c.set) } });
+        b.counts.updated++;
+        break;
+      case 'delete-ucast':
+      case 'delete-mcast': {
+        const table: RootTable = c.kind === 'delete-ucast' ? 'Ucast_Macs_Remote' : 'Mcast_Macs_Remote';
+        b.ops.push({ op: 'delete', table, where: whereUuid(c.uuid) });
+        b.deletes.push({ table, uuid: c.uuid });
+        b.counts.deleted++;
+        break;
+      }
+    }
+    b.rows++;
+  };
+
+  for (const g of groups(d.changes, d.bundles)) {
+    // Start a fresh batch when the whole group fits in one but not in what is left.
+    const groupCost = cost(g.flat());
+    if (cur && cur.rows > 0 && cur.rows + groupCost > maxRows && groupCost <= maxRows) cur = undefined;
+    for (const unit of g) {
+      if (cur && cur.rows > 0 && cur.rows + cost(unit) > maxRows) cur = undefined;
+      cur ??= open();
+      for (const c of unit) emit(cur, c);
+    }
+  }
+  return batches;
+}
+
+/**
+ * The operations of a batch with every imported uuid-name replaced by the
+ * uuid an earlier commit gave it; `missing` lists names not yet known.
+ */
+export function bindBatch(b: Batch, known: ReadonlyMap<string, string>): { ok: true; ops: object[] } | { ok: false; missing: string[] } {
+  if (b.imports.length === 0) return { ok: true, ops: b.ops };
+  const missing = b.imports.filter((n) => !known.has(n));
+  if (missing.length > 0) return { ok: false, missing };
+  const imports = new Set(b.imports);
+  const bind = (v: unknown): unknown => {
+    if (!Array.isArray(v)) {
+      if (typeof v !== 'object' || v === null) return v;
+      const o: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v)) o[k] = bind(x);
+      return o;
+    }
+    if (v.length === 2 && v[0] === 'named-uuid' && typeof v[1] === 'string' && imports.has(v[1])) return ['uuid', known.get(v[1])];
+    return v.map(bind);
+  };
+  return { ok: true, ops: b.ops.map((op) => bind(op) as object) };
+}
+
+function resultUuid(r: unknown): string | undefined {
+  const u = (r as { uuid?: unknown } | null)?.uuid;
+  return Array.isArray(u) && u[0] === 'uuid' && typeof u[1] === 'string' ? u[1] : undefined;
+}
+
+/** uuid-name → uuid of the locators a committed batch inserted (§5.2.1 insert result). */
+export function learnUuids(b: Batch, results: readonly unknown[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [name, index] of b.defines) {
+    const u = resultUuid(results[index]);
+    if (u !== undefined) out.set(name, u);
+  }
+  return out;
+}
+
+/** uuids of the Ucast/Mcast rows a committed batch inserted. */
+export function insertedRows(b: Batch, results: readonly unknown[]): { table: RootTable; uuid: string }[] {
+  const out: { table: RootTable; uuid: string }[] = [];
+  for (const { table, index } of b.rootInserts) {
+    const u = resultUuid(results[index]);
+    if (u !== undefined) out.push({ table, uuid: u });
+  }
+  return out;
+}

@@ -1,0 +1,253 @@
+/**
+ * Desired vs observed hardware_vtep remote rows (schema 1.7.0, DESIGN.md §2),
+ * after ovn-controller-vtep's vtep_macs_run: index existing rows by natural
+ * key, keep or change each desired row, delete what is left.
+ *
+ * - A Ucast_Macs_Remote row whose locator or ipaddr differs is updated in
+ *   place (a MAC moving between remote VTEPs keeps its row uuid).
+ * - Physical_Locator rows are reused by their unique index (encapsulation,
+ *   dst_ip, tunnel_key) and inserted only when none exists; they are never
+ *   deleted (not a root table: the server collects unreferenced ones).
+ * - Physical_Locator_Set.locators is immutable: a changed flood list points
+ *   the unknown-dst row at an existing set with exactly the wanted members,
+ *   or at a new one. Before deletes are allowed a flood set only grows.
+ * - Extra rows (undesired, duplicates, other Mcast MACs) are deleted only when
+ *   `allowDeletes` (DESIGN §2: not before a complete snapshot and End-of-RIB).
+ * - Rows of logical switches outside `desired.switches` are never touched;
+ *   desired rows of a logical switch missing from the database are left out
+ *   (the insert would fail referential integrity).
+ */
+import { ENCAPSULATION, UNKNOWN_DST, locatorKey, ucastKey } from './types.js';
+import type {
+  Change,
+  DesiredLocator,
+  DesiredState,
+  LocatorKey,
+  LocatorRef,
+  ObservedState,
+  ReconcileDiff,
+  SetRef,
+} from './types.js';
+
+export interface DiffOptions {
+  allowDeletes: boolean;
+}
+
+export function diff(want: DesiredState, seen: ObservedState, options: DiffOptions): ReconcileDiff {
+  const locByKey = new Map<LocatorKey, string>();
+  const keyByLoc = new Map<string, LocatorKey>();
+  for (const [uuid, l] of seen.locators) {
+    if (l.encapsulation_type !== ENCAPSULATION) continue;
+    const k = locatorKey(l.dst_ip, l.tunnel_key);
+    locByKey.set(k, uuid);
+    keyByLoc.set(uuid, k);
+  }
+  const newLocators = new Map<LocatorKey, DesiredLocator>();
+  const ref = (loc: DesiredLocator): LocatorRef => {
+    const uuid = locByKey.get(loc.key);
+    if (uuid !== undefined) return { uuid };
+    newLocators.set(loc.key, loc);
+    return { insert: loc };
+  };
+
+  const inserts: Change[] = [];
+  const updates: Change[] = [];
+  const extras: Change[] = [];
+  let missingSwitch = 0;
+
+  // Ucast_Macs_Remote by (logical switch, MAC); MACs compared in lower case.
+  const ucastSeen = new Map<string, string[]>();
+  for (const [uuid, row] of seen.ucastRemote) {
+    if (!want.switches.has(row.logical_switch)) continue;
+    const k = ucastKey(row.logical_switch, row.MAC.toLowerCase());
+    const list = ucastSeen.get(k);
+    if (list) list.push(uuid);
+    else ucastSeen.set(k, [uuid]);
+  }
+  for (const [k, d] of want.ucast) {
+    if (!seen.logicalSwitches.has(d.logicalSwitch)) {
+      missingSwitch++;
+      continue;
+    }
+    const uuids = ucastSeen.get(k);
+    if (!uuids) {
+      inserts.push({ kind: 'insert-ucast', mac: d.mac, logicalSwitch: d.logicalSwitch, ipaddr: d.ipaddr, locator: ref(d.locator) });
+      continue;
+    }
+    ucastSeen.delete(k);
+    // Keep the row that already matches, if a duplicate exists; the rest are extras.
+    const matches = (u: string): boolean => {
+      const r = seen.ucastRemote.get(u);
+      return r !== undefined && keyByLoc.get(r.locator) === d.locator.key && r.ipaddr === d.ipaddr;
+    };
+    const keep = uuids.find(matches) ?? uuids[0];
+    for (const u of uuids) if (u !== keep) extras.push({ kind: 'delete-ucast', uuid: u });
+    const row = seen.ucastRemote.get(keep);
+    if (!row) continue;
+    const locChanged = keyByLoc.get(row.locator) !== d.locator.key;
+    const ipChanged = row.ipaddr !== d.ipaddr;
+    if (locChanged || ipChanged) {
+      const c: Extract<Change, { kind: 'update-ucast' }> = { kind: 'update-ucast', uuid: keep, mac: d.mac, logicalSwitch: d.logicalSwitch };
+      if (locChanged) c.locator = ref(d.locator);
+      if (ipChanged) c.ipaddr = d.ipaddr;
+      updates.push(c);
+    }
+  }
+  for (const uuids of ucastSeen.values()) for (const u of uuids) extras.push({ kind: 'delete-ucast', uuid: u });
+
+  // Mcast_Macs_Remote: one unknown-dst row per logical switch (hardware_vtep(5)).
+  const members = (setUuid: string): string | undefined => {
+    const s = seen.locatorSets.get(setUuid);
+    if (!s) return undefined;
+    const keys: LocatorKey[] = [];
+    for (const l of s.locators) {
+      const k = keyByLoc.get(l);
+      if (k === undefined) return undefined;
+      keys.push(k);
+    }
+    return [...new Set(keys)].sort().join(',');
+  };
+  const setByMembers = new Map<string, string>();
+  for (const uuid of seen.locatorSets.keys()) {
+    const m = members(uuid);
+    if (m !== undefined && !setByMembers.has(m)) setByMembers.set(m, uuid);
+  }
+  const mcastSeen = new Map<string, string[]>();
+  for (const [uuid, row] of seen.mcastRemote) {
+    if (!want.switches.has(row.logical_switch)) continue;
+    if (row.MAC !== UNKNOWN_DST) {
+      extras.push({ kind: 'delete-mcast', uuid });
+      continue;
+    }
+    const list = mcastSeen.get(row.logical_switch);
+    if (list) list.push(uuid);
+    else mcastSeen.set(row.logical_switch, [uuid]);
+  }
+  for (const [ls, d] of want.mcast) {
+    if (!seen.logicalSwitches.has(ls)) {
+      missingSwitch++;
+      continue;
+    }
+    const uuids = mcastSeen.get(ls) ?? [];
+    mcastSeen.delete(ls);
+    const setOf = (u: string): string | undefined => {
+      const r = seen.mcastRemote.get(u);
+      return r === undefined ? undefined : members(r.locator_set);
+    };
+    const exact = d.locators.map((l) => l.key).join(',');
+    const keep = uuids.find((u) => setOf(u) === exact) ?? uuids[0];
+    for (const u of uuids) if (u !== keep) extras.push({ kind: 'delete-mcast', uuid: u });
+    // Before deletes are allowed a flood list only grows: members not (yet)
+    // wanted stay, so an incomplete RIB does not cut BUM traffic (DESIGN §2).
+    const locs = new Map(d.locators.map((l) => [l.key, l]));
+    const keptRow = keep === undefined ? undefined : seen.mcastRemote.get(keep);
+    if (!options.allowDeletes && keptRow) {
+      for (const l of seen.locatorSets.get(keptRow.locator_set)?.locators ?? []) {
+        const row = seen.locators.get(l);
+        const k = keyByLoc.get(l);
+        if (row && k !== undefined && !locs.has(k)) locs.set(k, { key: k, dstIp: row.dst_ip, tunnelKey: row.tunnel_key });
+      }
+    }
+    const keys = [...locs.keys()].sort();
+    const wanted = keys.join(',');
+    const existing = setByMembers.get(wanted);
+    const set = (): SetRef => (existing !== undefined ? { uuid: existing } : { insert: keys.map((k) => ref(locs.get(k) as DesiredLocator)) });
+    if (keep === undefined) inserts.push({ kind: 'insert-mcast', logicalSwitch: ls, set: set() });
+    else if (setOf(keep) !== wanted) updates.push({ kind: 'update-mcast', uuid: keep, logicalSwitch: ls, set: set() });
+  }
+  // An empty flood list means no unknown-dst row at all.
+  for (const uuids of mcastSeen.values()) for (const u of uuids) extras.push({ kind: 'delete-mcast', uuid: u });
+
+  const changes = options.allowDeletes ? [...inserts, ...updates, ...extras] : [...inserts, ...updates];
+  return { changes, bundles: bundles(changes, seen), newLocators, deletesHeld: options.allowDeletes ? 0 : extras.length, missingSwitch };
+}
+
+/**
+ * Changes that must share a transaction. Physical_Locator and
+ * Physical_Locator_Set are not root tables: a row left without references is
+ * collected at commit. When the plan drops every reference we can see to an
+ * existing locator or set while another change names it by uuid, both go in
+ * one transaction, else a later batch would name a collected row. References
+ * we cannot see (local tables) only keep rows alive, so counting the visible
+ * ones is conservative; a set no remote row references is assumed kept.
+ */
+function bundles(changes: readonly Change[], seen: ObservedState): number[][] {
+  const refs = new Map<string, number>();
+  const bump = (u: string, n: number): void => {
+    refs.set(u, (refs.get(u) ?? 0) + n);
+  };
+  for (const r of seen.ucastRemote.values()) bump(r.locator, 1);
+  for (const r of seen.mcastRemote.values()) bump(r.locator_set, 1);
+  for (const [uuid, set] of seen.locatorSets) {
+    const pinned = !refs.has(uuid);
+    for (const l of new Set(set.locators)) bump(l, pinned ? Infinity : 1);
+  }
+  const releasers = new Map<string, number[]>();
+  const release = (u: string, by: readonly number[]): void => {
+    bump(u, -1);
+    const list = releasers.get(u);
+    if (list) list.push(...by);
+    else releasers.set(u, [...by]);
+    // A set that loses its last reference releases its locators.
+    const set = seen.locatorSets.get(u);
+    if (set && refs.get(u) === 0) for (const l of new Set(set.locators)) release(l, releasers.get(u) ?? by);
+  };
+  const users = new Map<string, number[]>();
+  const use = (u: string, i: number): void => {
+    const list = users.get(u);
+    if (list) list.push(i);
+    else users.set(u, [i]);
+  };
+  changes.forEach((c, i) => {
+    switch (c.kind) {
+      case 'update-ucast':
+        if (c.locator) {
+          const old = seen.ucastRemote.get(c.uuid)?.locator;
+          if (old !== undefined) release(old, [i]);
+          if ('uuid' in c.locator) use(c.locator.uuid, i);
+        }
+        break;
+      case 'delete-ucast': {
+        const old = seen.ucastRemote.get(c.uuid)?.locator;
+        if (old !== undefined) release(old, [i]);
+        break;
+      }
+      case 'update-mcast':
+      case 'delete-mcast': {
+        const old = seen.mcastRemote.get(c.uuid)?.locator_set;
+        if (old !== undefined) release(old, [i]);
+        break;
+      }
+      case 'insert-ucast':
+      case 'insert-mcast':
+        break;
+    }
+    if (c.kind === 'insert-ucast' && 'uuid' in c.locator) use(c.locator.uuid, i);
+    if (c.kind === 'insert-mcast' || c.kind === 'update-mcast') {
+      if ('uuid' in c.set) use(c.set.uuid, i);
+      else for (const r of c.set.insert) if ('uuid' in r) use(r.uuid, i);
+    }
+  });
+  // Union-find over change indexes.
+  const parent = changes.map((_, i) => i);
+  const find = (i: number): number => {
+    while (parent[i] !== i) i = parent[i] = parent[parent[i]];
+    return i;
+  };
+  let any = false;
+  for (const [u, list] of users) {
+    if ((refs.get(u) ?? 0) > 0) continue;
+    const members = [...list, ...(releasers.get(u) ?? [])];
+    for (const j of members) parent[find(j)] = find(members[0]);
+    any = true;
+  }
+  if (!any) return [];
+  const groups = new Map<number, number[]>();
+  changes.forEach((_, i) => {
+    const r = find(i);
+    const g = groups.get(r);
+    if (g) g.push(i);
+    else groups.set(r, [i]);
+  });
+  return [...groups.values()].filter((g) => g.length > 1);
+}
