@@ -1,0 +1,235 @@
+/**
+ * The remote inputs of one managed switch (DESIGN.md §2): the best remote
+ * routes of the EVPN RIB per VNI and the manual remote gateway connections,
+ * turned into the reconciler's inputs (remote MACs and flood locators per
+ * Logical_Switch uuid).
+ *
+ * - Type-2 (RFC 7432 §7.2): the best path of each (MAC, EVI); our own routes
+ *   (`best.local`) are not remote. The locator is the BGP next hop, its VNI is
+ *   label1 (RFC 8365 §5.1.3); ipaddr only from an IPv4 MAC+IP route.
+ * - Type-3 (RFC 7432 §7.3, RFC 6514 §5): the PMSI tunnel endpoint (or the
+ *   originator) and the PMSI label join the logical switch's flood set; our
+ *   own type-3 is not a member.
+ * - The schema allows vxlan_over_ipv4 only: routes with an IPv6 next hop or
+ *   endpoint stay in the RIB and are kept here as "not installed".
+ * - A VNI maps to the Logical_Switch whose tunnel_key is that VNI.
+ *
+ * Pure: no I/O, no timers.
+ */
+import { formatIp, formatMac } from '../evpn/addr.js';
+import type { IpAddress } from '../evpn/types.js';
+import type { FloodBest, MacBest, RibDelta } from '../evpn/rib/rib.js';
+import type { FloodLocator, ManagedLogicalSwitch, ReconcileInputs, RemoteMac } from './reconcile/types.js';
+
+/** One remote MAC of a manual remote gateway connection. */
+export interface ManualMac {
+  mac: string;
+  ipaddr?: string;
+}
+
+/** A remote gateway connection as the REST layer holds it (DESIGN §4). */
+export interface ManualConnection {
+  id: string;
+  /** the connection's network: a Logical_Switch uuid */
+  logicalSwitchUuid: string;
+  /** the remote gateway's address */
+  dstIp: string;
+  /** segmentation_id; absent: the logical switch's tunnel_key */
+  tunnelKey?: number;
+  /** flood=true: the remote gateway joins the unknown-dst set */
+  flood: boolean;
+  macs: readonly ManualMac[];
+}
+
+export interface ManualInput {
+  /** the connections whose l2_gateway is this switch */
+  connections: readonly ManualConnection[];
+}
+
+export type NotInstalledReason = 'ipv6-next-hop' | 'no-next-hop' | 'no-logical-switch';
+
+/** A best route the switch does not get, and why (reported, never dropped silently). */
+export interface NotInstalled {
+  type: 2 | 3;
+  vni: number;
+  /** type 2 */
+  mac?: string;
+  /** type 3 */
+  originator?: string;
+  nextHop?: string;
+  reason: NotInstalledReason;
+}
+
+interface BgpMac {
+  mac: string;
+  ipaddr?: string;
+  dstIp: string;
+  /** label1 */
+  vni: number;
+}
+
+interface BgpFlood {
+  dstIp: string;
+  vni: number;
+}
+
+function ipv4Text(ip: IpAddress | undefined): string | undefined {
+  return ip !== undefined && ip.v === 4 ? formatIp(ip) : undefined;
+}
+
+export interface RemoteCounts {
+  bgpMacs: number;
+  bgpFloods: number;
+  manualConnections: number;
+  manualMacs: number;
+}
+
+export class RemoteState {
+  /** EVI VNI → MAC text → best remote route */
+  private readonly macs = new Map<number, Map<string, BgpMac>>();
+  /** EVI VNI → originator → flood member */
+  private readonly floods = new Map<number, Map<string, BgpFlood>>();
+  /** `${type}/${vni}/${mac or originator}` → why it is not installed */
+  private readonly skipped = new Map<string, NotInstalled>();
+  private manual: ManualInput = { connections: [] };
+
+  /** Apply one batch of Loc-RIB best-path changes. */
+  applyRibDeltas(batch: readonly RibDelta[]): void {
+    for (const d of batch) {
+      if (d.type === 2) this.applyMac(d.vni, formatMac(d.mac), d.best);
+      else this.applyFlood(d.vni, d.originator, d.best);
+    }
+  }
+
+  setManual(input: ManualInput): void {
+    this.manual = input;
+  }
+
+  counts(): RemoteCounts {
+    let bgpMacs = 0;
+    let bgpFloods = 0;
+    for (const m of this.macs.values()) bgpMacs += m.size;
+    for (const f of this.floods.values()) bgpFloods += f.size;
+    let manualMacs = 0;
+    for (const c of this.manual.connections) manualMacs += c.macs.length;
+    return { bgpMacs, bgpFloods, manualConnections: this.manual.connections.length, manualMacs };
+  }
+
+  /**
+   * Best routes not installed: those the schema cannot carry, plus, given the
+   * switch's logical switches, those of a VNI no logical switch has.
+   */
+  notInstalled(logicalSwitches?: readonly ManagedLogicalSwitch[]): NotInstalled[] {
+    const out = [...this.skipped.values()];
+    if (logicalSwitches) {
+      const vnis = vniIndex(logicalSwitches);
+      for (const [vni, m] of this.macs) {
+        if (vnis.has(vni)) continue;
+        for (const r of m.values()) out.push({ type: 2, vni, mac: r.mac, nextHop: r.dstIp, reason: 'no-logical-switch' });
+      }
+      for (const [vni, f] of this.floods) {
+        if (vnis.has(vni)) continue;
+        for (const [originator, r] of f) out.push({ type: 3, vni, originator, nextHop: r.dstIp, reason: 'no-logical-switch' });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The reconciler's inputs for these logical switches. BGP MACs come first
+   * and manual ones after; the reconciler lets manual win either way.
+   */
+  inputs(logicalSwitches: readonly ManagedLogicalSwitch[]): ReconcileInputs {
+    const byVni = vniIndex(logicalSwitches);
+    const macs: RemoteMac[] = [];
+    const flood = new Map<string, FloodLocator[]>();
+    for (const [vni, m] of this.macs) {
+      const ls = byVni.get(vni);
+      if (ls === undefined) continue;
+      for (const r of m.values()) {
+        const e: RemoteMac = { mac: r.mac, logicalSwitch: ls, dstIp: r.dstIp, tunnelKey: r.vni, source: 'bgp' };
+        if (r.ipaddr !== undefined) e.ipaddr = r.ipaddr;
+        macs.push(e);
+      }
+    }
+    for (const [vni, f] of this.floods) {
+      const ls = byVni.get(vni);
+      if (ls === undefined || f.size === 0) continue;
+      const list = flood.get(ls) ?? [];
+      for (const r of f.values()) list.push({ dstIp: r.dstIp, tunnelKey: r.vni });
+      flood.set(ls, list);
+    }
+    for (const c of this.manual.connections) {
+      for (const m of c.macs) {
+        const e: RemoteMac = { mac: m.mac.toLowerCase(), logicalSwitch: c.logicalSwitchUuid, dstIp: c.dstIp, source: 'manual' };
+        if (c.tunnelKey !== undefined) e.tunnelKey = c.tunnelKey;
+        if (m.ipaddr !== undefined && m.ipaddr !== '') e.ipaddr = m.ipaddr;
+        macs.push(e);
+      }
+      if (c.flood) {
+        const list = flood.get(c.logicalSwitchUuid) ?? [];
+        list.push(c.tunnelKey === undefined ? { dstIp: c.dstIp } : { dstIp: c.dstIp, tunnelKey: c.tunnelKey });
+        flood.set(c.logicalSwitchUuid, list);
+      }
+    }
+    return { logicalSwitches, macs, flood };
+  }
+
+  /** Logical switch uuids the manual connections name (managed even without a tunnel_key). */
+  manualSwitches(): Set<string> {
+    return new Set(this.manual.connections.map((c) => c.logicalSwitchUuid));
+  }
+
+  private applyMac(vni: number, mac: string, best: MacBest | undefined): void {
+    const key = `2/${vni}/${mac}`;
+    this.skipped.delete(key);
+    let table = this.macs.get(vni);
+    // Removed, or our own route now best: no remote row.
+    if (best === undefined || best.local) {
+      if (table?.delete(mac) && table.size === 0) this.macs.delete(vni);
+      return;
+    }
+    const dstIp = ipv4Text(best.nextHop);
+    if (dstIp === undefined) {
+      if (table?.delete(mac) && table.size === 0) this.macs.delete(vni);
+      const nh = best.nextHop ? formatIp(best.nextHop) : undefined;
+      this.skipped.set(key, { type: 2, vni, mac, nextHop: nh, reason: nh === undefined ? 'no-next-hop' : 'ipv6-next-hop' });
+      return;
+    }
+    if (!table) this.macs.set(vni, (table = new Map()));
+    const r: BgpMac = { mac, dstIp, vni: best.vni };
+    const ip = ipv4Text(best.ip);
+    if (ip !== undefined) r.ipaddr = ip;
+    table.set(mac, r);
+  }
+
+  private applyFlood(vni: number, originator: string, best: FloodBest | undefined): void {
+    const key = `3/${vni}/${originator}`;
+    this.skipped.delete(key);
+    let table = this.floods.get(vni);
+    // Our own type-3 (peer 'local') is not a flood member.
+    if (best === undefined || best.peer === 'local') {
+      if (table?.delete(originator) && table.size === 0) this.floods.delete(vni);
+      return;
+    }
+    const dstIp = ipv4Text(best.endpoint);
+    if (dstIp === undefined) {
+      if (table?.delete(originator) && table.size === 0) this.floods.delete(vni);
+      this.skipped.set(key, { type: 3, vni, originator, nextHop: formatIp(best.endpoint), reason: 'ipv6-next-hop' });
+      return;
+    }
+    if (!table) this.floods.set(vni, (table = new Map()));
+    table.set(originator, { dstIp, vni: best.vni });
+  }
+}
+
+/** VNI → Logical_Switch uuid; with several logical switches on one VNI the lowest uuid wins. */
+function vniIndex(logicalSwitches: readonly ManagedLogicalSwitch[]): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const ls of logicalSwitches) {
+    if (ls.tunnelKey === null) continue;
+    const prev = out.get(ls.tunnelKey);
+    if (prev === undefined || ls.uuid < prev) out.set(ls.tunnelKey, ls.uuid);
+  }
+  return out;
+}

@@ -1,0 +1,415 @@
+/**
+ * One managed hardware VTEP switch (an entry of the config's `vteps:` list):
+ * an OVSDB connection (RFC 7047) to its hardware_vtep database, a monitor of
+ * the tables that matter, the local events the speaker originates from, and
+ * the remote rows it writes (DESIGN.md §2).
+ *
+ * - Local side: Physical_Switch (tunnel_ips[0] of the named switch),
+ *   Logical_Switch (tunnel_key = VNI) and Ucast_Macs_Local become
+ *   `localVtep`, `logicalSwitches` and `localMacs` events (./local-side.ts).
+ * - Remote side: RIB best-path deltas and manual connections
+ *   (./remote-state.ts) become the reconciler's inputs; the writer
+ *   (./writer.ts) diffs them against the monitor's rows and transacts.
+ * - Deleting (DESIGN §2): nothing is deleted before a complete snapshot is
+ *   held and the owner has said routes are complete (End-of-RIB from every
+ *   peer, or its timeout), so a restart does not flap the data plane. After
+ *   a reconnect the monitor resyncs and the writer re-reads and re-diffs.
+ * - Active/standby (DESIGN §6): with `lock`, the switch requests the OVSDB
+ *   lock (RFC 7047 §4.1.8), writes only while holding it, and every
+ *   transaction asserts it (§5.2.10) so a deposed writer cannot commit.
+ *
+ * Left out: Mcast_Macs_Local (see local-side.ts); logical switches are not
+ * tied to this switch's port bindings: every Logical_Switch with a
+ * tunnel_key (and every one a manual connection names) is managed, so two
+ * configured switches must not share one database.
+ */
+import { OvsdbClient } from './ovsdb/client.js';
+import type { Monitor, OvsdbClientOptions, OvsdbTlsOptions, TypedRowChange, UpdateSource } from './ovsdb/client.js';
+import { vtepSchema } from './ovsdb/vtep-schema.js';
+import type { VtepTables } from './ovsdb/vtep-schema.js';
+import { diffLocalMacs, readLocalView } from './local-side.js';
+import type { LocalMac, LocalMacDiff, LogicalSwitchInfo } from './local-side.js';
+import { RemoteState } from './remote-state.js';
+import type { ManualInput, NotInstalled } from './remote-state.js';
+import { VTEP_DB, VtepWriter } from './writer.js';
+import type { WriterStats } from './writer.js';
+import { desired } from './reconcile/desired.js';
+import { diff } from './reconcile/diff.js';
+import type { ManagedLogicalSwitch, ObservedState, ReconcileInputs, SkippedInput } from './reconcile/types.js';
+import type { RibDelta } from '../evpn/rib/rib.js';
+
+const TABLES = [
+  'Physical_Switch', 'Logical_Switch', 'Ucast_Macs_Local', 'Physical_Locator',
+  'Ucast_Macs_Remote', 'Mcast_Macs_Remote', 'Physical_Locator_Set',
+] as const;
+type Watched = (typeof TABLES)[number];
+type WatchedTables = Pick<VtepTables, Watched>;
+
+const LOCAL_TABLES: ReadonlySet<string> = new Set(['Physical_Switch', 'Logical_Switch', 'Ucast_Macs_Local', 'Physical_Locator']);
+const REMOTE_TABLES: ReadonlySet<string> = new Set(['Logical_Switch', 'Physical_Locator', 'Ucast_Macs_Remote', 'Mcast_Macs_Remote', 'Physical_Locator_Set']);
+
+/** What the switch tells its owner; every callback optional. */
+export interface VtepSwitchEvents {
+  /** The switch's tunnel IP appeared, changed or went away. */
+  localVtep?(ip: string | undefined): void;
+  /** The logical switches with a VNI changed (evpn.auto_vni). */
+  logicalSwitches?(list: LogicalSwitchInfo[]): void;
+  /** Local MACs learned or forgotten by the switch. */
+  localMacs?(diff: LocalMacDiff): void;
+  /** A connection, monitor or transaction error (also kept as `lastError`). */
+  error?(e: VtepSwitchError): void;
+}
+
+export interface VtepSwitchError {
+  code: string;
+  message: string;
+}
+
+export interface VtepSwitchOptions {
+  /** Physical_Switch name */
+  name: string;
+  /** unix:PATH, tcp:HOST:PORT or ssl:HOST:PORT */
+  ovsdb: string;
+  tls?: OvsdbTlsOptions;
+  /** OVSDB lock to hold while writing (active/standby speakers) */
+  lock?: string;
+  events?: VtepSwitchEvents;
+  /** client tuning: probe interval, reconnect backoff */
+  client?: Pick<OvsdbClientOptions, 'probeIntervalMs' | 'backoffMinMs' | 'backoffMaxMs'>;
+  /** rows per transaction (default 100) */
+  maxRows?: number;
+  /** writer retry backoff and freshness wait, ms */
+  retryMinMs?: number;
+  retryMaxMs?: number;
+  freshnessTimeoutMs?: number;
+  /** delay before retrying a failed monitor request (default 2000 ms) */
+  monitorRetryMs?: number;
+}
+
+export interface VtepSwitchStatus {
+  name: string;
+  ovsdb: string;
+  connected: boolean;
+  /** a complete snapshot of the monitored tables is held */
+  snapshot: boolean;
+  switchFound: boolean;
+  tunnelIp?: string;
+  lock?: { name: string; held: boolean };
+  logicalSwitches: LogicalSwitchInfo[];
+  localMacs: number;
+  routesComplete: boolean;
+  deletesAllowed: boolean;
+  remote: {
+    /** inputs held: best BGP routes and manual entries */
+    bgpMacs: number;
+    bgpFloods: number;
+    manualConnections: number;
+    manualMacs: number;
+    /** rows wanted (Ucast_Macs_Remote + one Mcast_Macs_Remote per flooded switch) */
+    desiredRows: number;
+    /** of those, rows the database shows as wanted */
+    writtenRows: number;
+    /** inserts and updates still to write */
+    pending: number;
+    /** rows present and not wanted: kept while deletes are not allowed, else about to go */
+    extraRows: number;
+  };
+  writer: WriterStats;
+  lastError?: VtepSwitchError;
+  /** best routes not installed (IPv6 next hop, no logical switch for the VNI) */
+  notInstalled: NotInstalled[];
+  /** inputs the reconciler left out (manual entries with a non-IPv4 gateway, bad MACs) */
+  skipped: SkippedInput[];
+}
+
+export class VtepSwitch {
+  readonly name: string;
+  private readonly client: OvsdbClient;
+  private readonly writer: VtepWriter;
+  private readonly remote = new RemoteState();
+  private readonly events: VtepSwitchEvents;
+  private mon: Monitor<WatchedTables> | undefined;
+  private connected = false;
+  private routesComplete = false;
+  private stopped = false;
+  private monitorStarting = false;
+  private monitorRetry: ReturnType<typeof setTimeout> | undefined;
+  private lastError: VtepSwitchError | undefined;
+  private readonly unsubscribe: (() => void)[] = [];
+  private startWaiters: (() => void)[] = [];
+  // Last local view handed to the owner.
+  private tunnelIp: string | undefined;
+  private switchFound = false;
+  private lsKey = '';
+  private lsList: LogicalSwitchInfo[] = [];
+  private localMacs: ReadonlyMap<string, LocalMac> = new Map();
+  private managed: ManagedLogicalSwitch[] = [];
+
+  constructor(private readonly opts: VtepSwitchOptions) {
+    this.name = opts.name;
+    this.events = opts.events ?? {};
+    this.client = new OvsdbClient({ remote: opts.ovsdb, tls: opts.tls, ...opts.client });
+    this.writer = new VtepWriter({
+      transactor: this.client,
+      db: VTEP_DB,
+      maxRows: opts.maxRows,
+      lock: opts.lock,
+      retryMinMs: opts.retryMinMs,
+      retryMaxMs: opts.retryMaxMs,
+      freshnessTimeoutMs: opts.freshnessTimeoutMs,
+      source: {
+        inputs: () => this.inputs(),
+        observe: () => this.observe(),
+        allowDeletes: () => this.deletesAllowed(),
+      },
+      onError: (e) => this.fail(e),
+    });
+  }
+
+  /**
+   * Connect and monitor. Resolves once the first complete snapshot is held
+   * (or on stop()); a switch that is unreachable keeps being retried.
+   */
+  start(): Promise<void> {
+    const c = this.client;
+    this.unsubscribe.push(
+      c.on('connected', () => this.onConnected()),
+      c.on('disconnected', (e) => {
+        this.connected = false;
+        this.fail(e);
+      }),
+      c.on('protocolError', (e) => this.fail(e)),
+      // Holding the lock again: the writer may resume (RFC 7047 §4.1.11 "locked").
+      c.on('locked', () => this.writer.observedChanged()),
+      c.on('stolen', (id) => this.fail({ code: 'OVSDB_LOCK_STOLEN', message: `lock ${id} stolen by another writer` })),
+    );
+    const ready = new Promise<void>((resolve) => this.startWaiters.push(resolve));
+    void c.connect().then((r) => {
+      if (!r.ok && r.error.code !== 'OVSDB_CLOSED') this.fail(r.error);
+    });
+    return ready;
+  }
+
+  /** Stop writing (after the transaction in flight) and close the connection. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearTimeout(this.monitorRetry);
+    this.writer.close();
+    await this.writer.whenIdle();
+    for (const u of this.unsubscribe.splice(0)) u();
+    await this.client.close();
+    this.connected = false;
+    this.settleStart();
+  }
+
+  /** One batch of Loc-RIB best-path changes (the gateway's delta stream). */
+  applyRibDeltas(batch: readonly RibDelta[]): void {
+    if (batch.length === 0) return;
+    this.remote.applyRibDeltas(batch);
+    this.writer.inputsChanged();
+  }
+
+  /** Manual remote gateway connections and their remote MACs (the REST layer's state). */
+  setManual(input: ManualInput): void {
+    this.remote.setManual(input);
+    this.refreshManaged();
+    this.writer.inputsChanged();
+  }
+
+  /** The owner has End-of-RIB from every peer (or gave up waiting): deletes may follow. */
+  setRoutesComplete(complete: boolean): void {
+    if (this.routesComplete === complete) return;
+    this.routesComplete = complete;
+    this.writer.inputsChanged();
+  }
+
+  /** Resolves when nothing is left to write and no transaction is in flight. */
+  whenIdle(): Promise<void> {
+    return this.writer.whenIdle();
+  }
+
+  status(): VtepSwitchStatus {
+    const inputs = this.inputs();
+    const want = desired(inputs);
+    const desiredRows = want.ucast.size + want.mcast.size;
+    let pending = 0;
+    let extraRows = 0;
+    let missing = desiredRows;
+    const seen = this.observeRows();
+    if (seen && this.connected) {
+      // Without deletes the diff lists inserts and updates and counts the extras apart.
+      const d = diff(want, seen, { allowDeletes: false });
+      pending = d.changes.length;
+      missing = d.missingSwitch;
+      extraRows = d.deletesHeld;
+    }
+    const counts = this.remote.counts();
+    const s: VtepSwitchStatus = {
+      name: this.name,
+      ovsdb: this.opts.ovsdb,
+      connected: this.connected,
+      snapshot: this.ready(),
+      switchFound: this.switchFound,
+      logicalSwitches: this.lsList,
+      localMacs: this.localMacs.size,
+      routesComplete: this.routesComplete,
+      deletesAllowed: this.deletesAllowed(),
+      remote: { ...counts, desiredRows, writtenRows: Math.max(0, desiredRows - missing - pending), pending, extraRows },
+      writer: this.writer.stats,
+      notInstalled: this.remote.notInstalled(this.managed),
+      skipped: want.skipped,
+    };
+    if (this.tunnelIp !== undefined) s.tunnelIp = this.tunnelIp;
+    if (this.opts.lock !== undefined) s.lock = { name: this.opts.lock, held: this.client.hasLock(this.opts.lock) };
+    if (this.lastError) s.lastError = this.lastError;
+    return s;
+  }
+
+  // ------------------------------------------------------------ connection and monitor
+
+  private ready(): boolean {
+    return this.connected && this.mon !== undefined;
+  }
+
+  private onConnected(): void {
+    if (this.stopped) return;
+    this.connected = true;
+    if (this.mon) {
+      // The client resynced the monitor before announcing the connection.
+      this.refreshLocal();
+      this.writer.observedChanged();
+      return;
+    }
+    void this.startMonitor();
+  }
+
+  private async startMonitor(): Promise<void> {
+    if (this.monitorStarting || this.mon || this.stopped) return;
+    this.monitorStarting = true;
+    const spec = Object.fromEntries(TABLES.map((t) => [t, {}])) as { [K in Watched]: object };
+    const r = await this.client.monitor(VTEP_DB, vtepSchema, spec, (changes, source) => this.onChanges(changes, source));
+    this.monitorStarting = false;
+    if (this.stopped) return;
+    if (!r.ok) {
+      this.fail(r.error);
+      // A dropped connection retries on `connected`; anything else after a pause.
+      if (r.error.code !== 'OVSDB_DISCONNECTED') {
+        this.monitorRetry = setTimeout(() => void this.startMonitor(), this.opts.monitorRetryMs ?? 2000);
+      }
+      return;
+    }
+    this.mon = r.value;
+    if (this.opts.lock !== undefined && !this.client.hasLock(this.opts.lock)) {
+      // The client re-requests the lock after every reconnect.
+      void this.client.lock(this.opts.lock).then((l) => {
+        if (!l.ok) this.fail(l.error);
+      });
+    }
+    this.refreshLocal();
+    this.writer.observedChanged();
+    this.settleStart();
+  }
+
+  private settleStart(): void {
+    for (const w of this.startWaiters.splice(0)) w();
+  }
+
+  private onChanges(changes: TypedRowChange<WatchedTables>[], source: UpdateSource): void {
+    // The initial snapshot arrives before `mon` is set; startMonitor reads it then.
+    if (!this.mon || this.stopped) return;
+    let local = source !== 'update';
+    let remote = source !== 'update';
+    for (const c of changes) {
+      if (LOCAL_TABLES.has(c.table)) local = true;
+      if (REMOTE_TABLES.has(c.table)) remote = true;
+      if (local && remote) break;
+    }
+    if (local) this.refreshLocal();
+    if (remote) this.writer.observedChanged();
+  }
+
+  /** Re-read the local side and tell the owner what changed. */
+  private refreshLocal(): void {
+    const m = this.mon;
+    if (!m) return;
+    const rows = {
+      physicalSwitches: m.rows('Physical_Switch'),
+      logicalSwitches: m.rows('Logical_Switch'),
+      ucastLocal: m.rows('Ucast_Macs_Local'),
+      locators: m.rows('Physical_Locator'),
+    };
+    const view = readLocalView(this.name, rows);
+    let found = false;
+    for (const ps of rows.physicalSwitches.values()) if (ps.name === this.name) found = true;
+    this.switchFound = found;
+
+    if (view.tunnelIp !== this.tunnelIp) {
+      this.tunnelIp = view.tunnelIp;
+      this.events.localVtep?.(view.tunnelIp);
+    }
+    const list = [...view.logicalSwitches.values()].sort((a, b) => a.vni - b.vni || (a.uuid < b.uuid ? -1 : 1));
+    const key = list.map((l) => `${l.uuid}/${l.name}/${l.vni}`).join(',');
+    if (key !== this.lsKey) {
+      this.lsKey = key;
+      this.lsList = list;
+      this.events.logicalSwitches?.(list);
+    }
+    const macs = diffLocalMacs(this.localMacs, view.localMacs);
+    this.localMacs = view.localMacs;
+    if (macs.added.length + macs.removed.length > 0) this.events.localMacs?.(macs);
+    if (this.refreshManaged()) this.writer.inputsChanged();
+  }
+
+  /** Logical switches whose remote rows are ours; true when the list changed. */
+  private refreshManaged(): boolean {
+    const m = this.mon;
+    if (!m) return false;
+    const named = this.remote.manualSwitches();
+    const next: ManagedLogicalSwitch[] = [];
+    for (const [uuid, ls] of m.rows('Logical_Switch')) {
+      if (ls.tunnel_key !== null || named.has(uuid)) next.push({ uuid, name: ls.name, tunnelKey: ls.tunnel_key });
+    }
+    next.sort((a, b) => (a.uuid < b.uuid ? -1 : a.uuid > b.uuid ? 1 : 0));
+    const same = next.length === this.managed.length && next.every((l, i) => {
+      const o = this.managed[i];
+      return o.uuid === l.uuid && o.name === l.name && o.tunnelKey === l.tunnelKey;
+    });
+    this.managed = next;
+    return !same;
+  }
+
+  // ------------------------------------------------------------ writer source
+
+  private inputs(): ReconcileInputs {
+    return this.remote.inputs(this.managed);
+  }
+
+  private observeRows(): ObservedState | undefined {
+    const m = this.mon;
+    if (!m) return undefined;
+    return {
+      logicalSwitches: m.rows('Logical_Switch'),
+      ucastRemote: m.rows('Ucast_Macs_Remote'),
+      mcastRemote: m.rows('Mcast_Macs_Remote'),
+      locators: m.rows('Physical_Locator'),
+      locatorSets: m.rows('Physical_Locator_Set'),
+    };
+  }
+
+  /** What the writer diffs against: nothing while disconnected or (with a lock) not holding it. */
+  private observe(): ObservedState | undefined {
+    if (!this.ready() || this.stopped) return undefined;
+    if (this.opts.lock !== undefined && !this.client.hasLock(this.opts.lock)) return undefined;
+    return this.observeRows();
+  }
+
+  private deletesAllowed(): boolean {
+    return this.ready() && this.routesComplete;
+  }
+
+  private fail(e: VtepSwitchError): void {
+    this.lastError = { code: e.code, message: e.message };
+    this.events.error?.(this.lastError);
+  }
+}
