@@ -9,8 +9,9 @@
  *   stale is queued.
  * - Freshness: before re-diffing, the observed rows must show what our last
  *   commits inserted and deleted (the monitor update may trail the reply);
- *   after `freshnessTimeoutMs` it proceeds anyway, and the insert guards
- *   (see batch.ts) keep a stale diff from duplicating rows.
+ *   after `freshnessTimeoutMs` it proceeds anyway (a stale diff could then
+ *   insert a row twice; set `guardInserts` where that must never happen,
+ *   see batch.ts).
  * - Failures: any failed transaction (including an unknown outcome after a
  *   disconnect) drops the plan; after a backoff the writer re-reads and
  *   re-diffs, so every retry is idempotent (DESIGN §2). `observe()` must

@@ -11,10 +11,12 @@
  * A unit is never split: a batch exceeds `maxRows` only when one flood set
  * needs more new locators than that, or a bundle (see diff.ts) is larger.
  *
- * Inserts of Ucast/Mcast rows are guarded by a `wait` (§5.2.6, timeout 0)
- * that no row with the same natural key exists, so a transaction replayed
- * after an unknown outcome fails instead of duplicating rows (the tables
- * have no unique index). With a lock, every transaction starts with
+ * With `guardInserts`, inserts of Ucast/Mcast rows are guarded by a `wait`
+ * (§5.2.6, timeout 0) that no row with the same natural key exists, so a
+ * diff made from stale rows fails instead of duplicating rows (the tables
+ * have no unique index). Off by default: ovsdb-server has no index on MAC,
+ * so each guard scans the table (quadratic on a full sync), and the writer
+ * already diffs only against rows that include its own commits. With a lock, every transaction starts with
  * `assert` (§5.2.10) so that only the lock holder writes (DESIGN §6).
  */
 import { ENCAPSULATION, UNKNOWN_DST } from './types.js';
@@ -25,7 +27,7 @@ export interface BatchOptions {
   maxRows?: number;
   /** OVSDB lock every transaction asserts (§4.1.8) */
   lock?: string;
-  /** guard inserts with `wait` (default true) */
+  /** guard inserts with `wait` (default false) */
   guardInserts?: boolean;
 }
 
@@ -120,7 +122,7 @@ function groups(changes: readonly Change[], bundles: readonly number[][]): Chang
 
 export function batch(d: ReconcileDiff, options: BatchOptions = {}): Batch[] {
   const maxRows = Math.max(1, options.maxRows ?? DEFAULT_MAX_ROWS);
-  const guard = options.guardInserts ?? true;
+  const guard = options.guardInserts ?? false;
   const batches: Batch[] = [];
   /** locator key → uuid-name, for locators inserted by this plan */
   const named = new Map<LocatorKey, string>();

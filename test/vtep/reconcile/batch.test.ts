@@ -101,16 +101,16 @@ describe('batch', () => {
     expect(db.observed().ucastRemote.size).toBe(30);
   });
 
-  it('guards inserts with a wait, so a replayed transaction cannot duplicate rows', () => {
+  it('with guardInserts, a replayed transaction cannot duplicate rows', () => {
     const db = new MemDb();
     const ls = db.addLogicalSwitch('net', 5000);
-    const [b] = batch(diff(desired(inp(ls, manyMacs(ls, 2, 1), ['192.0.2.1'])), db.observed(), { allowDeletes: true }));
+    const [b] = batch(diff(desired(inp(ls, manyMacs(ls, 2, 1), ['192.0.2.1'])), db.observed(), { allowDeletes: true }), { guardInserts: true });
     expect((b.ops as Op[]).filter((o) => o.op === 'wait')).toHaveLength(3);
     expect(db.transact(b.ops).ok).toBe(true);
     const again = db.transact(b.ops);
     expect(again.ok).toBe(false);
     expect(db.observed().ucastRemote.size).toBe(2);
-    const [unguarded] = batch(diff(desired(inp(ls, manyMacs(ls, 3, 1))), db.observed(), { allowDeletes: true }), { guardInserts: false });
+    const [unguarded] = batch(diff(desired(inp(ls, manyMacs(ls, 3, 1))), db.observed(), { allowDeletes: true }));
     expect((unguarded.ops as Op[]).some((o) => o.op === 'wait')).toBe(false);
   });
 
