@@ -236,8 +236,9 @@ export class VtepSwitch {
     let pending = 0;
     let extraRows = 0;
     let missing = desiredRows;
+    // While disconnected the cache still holds the last rows seen.
     const seen = this.observeRows();
-    if (seen && this.connected) {
+    if (seen) {
       // Without deletes the diff lists inserts and updates and counts the extras apart.
       const d = diff(want, seen, { allowDeletes: false });
       pending = d.changes.length;
