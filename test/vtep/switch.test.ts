@@ -244,6 +244,29 @@ describe('deleting', () => {
   });
 });
 
+describe('repair', () => {
+  it('a remote row deleted or changed by hand is written again', async () => {
+    const sw = await open();
+    sw.applyRibDeltas([type2(5000, '02:00:00:00:00:01', '192.0.2.20'), type2(5000, '02:00:00:00:00:02', '192.0.2.20')]);
+    await sw.whenIdle();
+    await vtepCtl(server, 'del-ucast-remote', 'ls0', '02:00:00:00:00:01');
+    await vtepCtl(server, 'add-ucast-remote', 'ls0', '02:00:00:00:00:02', '192.0.2.99');
+    await waitFor(async () => ucastLines(await readRemote(server)).join() === 'ls0 02:00:00:00:00:01 - 192.0.2.20,ls0 02:00:00:00:00:02 - 192.0.2.20', 'rows repaired');
+  });
+
+  it('after the server drops the connection: re-read, re-diff, write again', async () => {
+    const sw = await open();
+    sw.setRoutesComplete(true);
+    sw.applyRibDeltas([type2(5000, '02:00:00:00:00:01', '192.0.2.20')]);
+    await sw.whenIdle();
+    await server.dropClients();
+    sw.applyRibDeltas([type2(5000, '02:00:00:00:00:02', '192.0.2.21'), type2(5000, '02:00:00:00:00:01', '', { op: 'removed' })]);
+    await waitFor(async () => ucastLines(await readRemote(server)).join() === 'ls0 02:00:00:00:00:02 - 192.0.2.21', 'rows after reconnect');
+    await waitFor(() => sw.status().connected, 'reconnected');
+    expect(sw.status().remote).toMatchObject({ pending: 0, extraRows: 0 });
+  });
+});
+
 describe('lock', () => {
   it('only the lock holder writes; the standby takes over when the holder goes', async () => {
     const a = await open({ lock: 'l2bgw' });
