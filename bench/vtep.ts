@@ -16,8 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OvsdbClient } from '../src/vtep/ovsdb/client.js';
 import { vtepSchema } from '../src/vtep/ovsdb/vtep-schema.js';
-import { desired } from '../src/vtep/reconcile/reconcile.js';
-import type { RemoteMacInput } from '../src/vtep/reconcile/reconcile.js';
+import type { RemoteMac } from '../src/vtep/reconcile/types.js';
 import { VTEP_DB, VtepWriter } from '../src/vtep/writer.js';
 import { EvpnRib } from '../src/evpn/rib/rib.js';
 import type { MacBest } from '../src/evpn/rib/rib.js';
@@ -124,23 +123,19 @@ async function l2bgwWriter(sock: string, lsUuid: string, n: number): Promise<num
   const client = new OvsdbClient({ remote: `unix:${sock}`, reconnect: false });
   const c = await client.connect();
   if (!c.ok) throw new Error(c.error.message);
-  const waiters = new Set<() => void>();
-  const mon = await client.monitor(VTEP_DB, vtepSchema, { Ucast_Macs_Remote: {}, Mcast_Macs_Remote: {}, Physical_Locator: {}, Physical_Locator_Set: {} }, () => {
-    for (const w of waiters) w();
-    waiters.clear();
-  });
+  const late: { writer?: VtepWriter } = {};
+  const mon = await client.monitor(VTEP_DB, vtepSchema, { Logical_Switch: {}, Ucast_Macs_Remote: {}, Mcast_Macs_Remote: {}, Physical_Locator: {}, Physical_Locator_Set: {} }, () => late.writer?.observedChanged());
   if (!mon.ok) throw new Error(mon.error.message);
   const m = mon.value;
-  const writer = new VtepWriter({
+  const macs: RemoteMac[] = [];
+  const writer = (late.writer = new VtepWriter({
     transactor: client,
     source: {
-      observed: () => ({ ucast: m.rows('Ucast_Macs_Remote'), mcast: m.rows('Mcast_Macs_Remote'), locators: m.rows('Physical_Locator'), locatorSets: m.rows('Physical_Locator_Set') }),
-      nextUpdate: (ms) => new Promise<void>((r) => {
-        waiters.add(r);
-        setTimeout(r, ms);
-      }),
+      inputs: () => ({ logicalSwitches: [{ uuid: lsUuid, name: 'ls0', tunnelKey: VNI }], macs, flood: new Map() }),
+      observe: () => ({ logicalSwitches: m.rows('Logical_Switch'), ucastRemote: m.rows('Ucast_Macs_Remote'), mcastRemote: m.rows('Mcast_Macs_Remote'), locators: m.rows('Physical_Locator'), locatorSets: m.rows('Physical_Locator_Set') }),
+      allowDeletes: () => true,
     },
-  });
+  }));
   const updates = type2Updates(n);
   const t0 = performance.now();
   const best = new Map<number, MacBest>();
@@ -161,11 +156,10 @@ async function l2bgwWriter(sock: string, lsUuid: string, n: number): Promise<num
   rib.setEvi({ vni: VNI }, 0);
   rib.peerUp({ address: '127.0.0.1', remoteAs: 65000, localAs: 65000, routerId: 0xc0000202 }, 0);
   for (const u of updates) rib.receiveUpdate('127.0.0.1', u, [], 0);
-  const macs: RemoteMacInput[] = [];
   for (const b of best.values()) {
     if (b.nextHop?.v === 4) macs.push({ mac: formatMac(b.mac), logicalSwitch: lsUuid, dstIp: formatIp(b.nextHop), source: 'bgp' });
   }
-  writer.setDesired(desired(new Set([lsUuid]), macs, []), true);
+  writer.inputsChanged();
   await writer.whenIdle();
   const ms = performance.now() - t0;
   const written = m.rows('Ucast_Macs_Remote').size;

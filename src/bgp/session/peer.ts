@@ -129,15 +129,13 @@ function describeNotificationData(n: NotificationData): string {
   let text = `${describeNotification(n.code, n.subcode)} (${n.code}/${n.subcode})`;
   // RFC 9003 §2: shutdown communication on admin shutdown / reset.
   if (n.code === ErrorCode.CEASE && (n.subcode === CeaseSubcode.ADMIN_SHUTDOWN || n.subcode === CeaseSubcode.ADMIN_RESET) && n.data.length > 0) {
+    // Escaped by the codec (RFC 9003 §5: the text is untrusted).
     const comm = decodeShutdownCommunication(n.data);
-    if (comm !== undefined) text += `: "${safeText(comm)}"`;
+    if ('text' in comm) {
+      if (comm.text) text += `: "${comm.text}"`;
+    } else text += ` (malformed shutdown communication: ${comm.error})`;
   }
   return text;
-}
-
-/** RFC 9003 §5: the text is untrusted; escape control characters before logging. */
-function safeText(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 export class Peer {
