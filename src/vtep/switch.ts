@@ -137,6 +137,7 @@ export class VtepSwitch {
   private lastError: VtepSwitchError | undefined;
   private readonly unsubscribe: (() => void)[] = [];
   private startWaiters: (() => void)[] = [];
+  private started: Promise<void> | undefined;
   // Last local view handed to the owner.
   private tunnelIp: string | undefined;
   private switchFound = false;
@@ -171,6 +172,7 @@ export class VtepSwitch {
    * (or on stop()); a switch that is unreachable keeps being retried.
    */
   start(): Promise<void> {
+    if (this.started) return this.started;
     const c = this.client;
     this.unsubscribe.push(
       c.on('connected', () => this.onConnected()),
@@ -184,6 +186,7 @@ export class VtepSwitch {
       c.on('stolen', (id) => this.fail({ code: 'OVSDB_LOCK_STOLEN', message: `lock ${id} stolen by another writer` })),
     );
     const ready = new Promise<void>((resolve) => this.startWaiters.push(resolve));
+    this.started = ready;
     void c.connect().then((r) => {
       if (!r.ok && r.error.code !== 'OVSDB_CLOSED') this.fail(r.error);
     });

@@ -1,0 +1,65 @@
+// RemoteState: RIB best paths and manual connections → reconciler inputs (DESIGN.md §2).
+import { describe, expect, it } from 'vitest';
+import { RemoteState } from '../../src/vtep/remote-state.js';
+import type { ManagedLogicalSwitch } from '../../src/vtep/reconcile/types.js';
+import { type2, type3 } from './switch-helpers.js';
+
+const LSS: ManagedLogicalSwitch[] = [
+  { uuid: 'b-ls', name: 'ls0', tunnelKey: 5000 },
+  { uuid: 'a-ls', name: 'dup', tunnelKey: 5000 },
+  { uuid: 'c-ls', name: 'ls1', tunnelKey: 5001 },
+];
+
+describe('RemoteState', () => {
+  it('maps a VNI to the logical switch with that tunnel_key (lowest uuid on a tie) and keeps label1 and IPv4 ipaddr', () => {
+    const s = new RemoteState();
+    s.applyRibDeltas([
+      type2(5000, '02:00:00:00:00:01', '192.0.2.20', { ip: '10.0.0.1', label: 6000 }),
+      type2(5001, '02:00:00:00:00:02', '192.0.2.21', { ip: '2001:db8::2' }),
+    ]);
+    expect(s.inputs(LSS).macs).toEqual([
+      { mac: '02:00:00:00:00:01', logicalSwitch: 'a-ls', dstIp: '192.0.2.20', tunnelKey: 6000, ipaddr: '10.0.0.1', source: 'bgp' },
+      { mac: '02:00:00:00:00:02', logicalSwitch: 'c-ls', dstIp: '192.0.2.21', tunnelKey: 5001, source: 'bgp' },
+    ]);
+  });
+
+  it('skips our own routes and removes a remote entry when ours becomes best', () => {
+    const s = new RemoteState();
+    s.applyRibDeltas([type2(5000, '02:00:00:00:00:01', '192.0.2.20')]);
+    s.applyRibDeltas([type2(5000, '02:00:00:00:00:01', '192.0.2.10', { op: 'changed', local: true })]);
+    const own = type3(5000, '192.0.2.10');
+    if (own.type === 3 && own.best) own.best.peer = 'local';
+    s.applyRibDeltas([own]);
+    expect(s.inputs(LSS)).toMatchObject({ macs: [], flood: new Map() });
+    expect(s.counts()).toMatchObject({ bgpMacs: 0, bgpFloods: 0 });
+  });
+
+  it('keeps IPv6 next hops out and reports them until the route changes or goes', () => {
+    const s = new RemoteState();
+    s.applyRibDeltas([type2(5000, '02:00:00:00:00:01', '2001:db8::1'), type3(5001, '2001:db8::2')]);
+    expect(s.inputs(LSS).macs).toEqual([]);
+    expect(s.notInstalled().map((n) => n.reason)).toEqual(['ipv6-next-hop', 'ipv6-next-hop']);
+    s.applyRibDeltas([type2(5000, '02:00:00:00:00:01', '', { op: 'removed' }), type3(5001, '2001:db8::2', { op: 'changed', endpoint: '192.0.2.2' })]);
+    expect(s.notInstalled()).toEqual([]);
+  });
+
+  it('builds flood lists from type-3 endpoints and flood-enabled connections', () => {
+    const s = new RemoteState();
+    s.applyRibDeltas([type3(5000, '192.0.2.20', { endpoint: '192.0.2.120', label: 7000 })]);
+    s.setManual({ connections: [
+      { id: 'c1', logicalSwitchUuid: 'a-ls', dstIp: '198.51.100.1', flood: true, macs: [{ mac: '02:AA:00:00:00:01', ipaddr: '10.1.1.1' }] },
+      { id: 'c2', logicalSwitchUuid: 'plain', dstIp: '198.51.100.2', tunnelKey: 42, flood: false, macs: [] },
+    ] });
+    const i = s.inputs(LSS);
+    expect(i.flood.get('a-ls')).toEqual([{ dstIp: '192.0.2.120', tunnelKey: 7000 }, { dstIp: '198.51.100.1' }]);
+    expect(i.macs).toEqual([{ mac: '02:aa:00:00:00:01', logicalSwitch: 'a-ls', dstIp: '198.51.100.1', ipaddr: '10.1.1.1', source: 'manual' }]);
+    expect(s.manualSwitches()).toEqual(new Set(['a-ls', 'plain']));
+  });
+
+  it('reports routes of a VNI no logical switch has', () => {
+    const s = new RemoteState();
+    s.applyRibDeltas([type2(9999, '02:00:00:00:00:01', '192.0.2.20')]);
+    expect(s.notInstalled(LSS)).toEqual([{ type: 2, vni: 9999, mac: '02:00:00:00:00:01', nextHop: '192.0.2.20', reason: 'no-logical-switch' }]);
+    expect(s.inputs(LSS).macs).toEqual([]);
+  });
+});
