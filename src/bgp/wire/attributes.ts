@@ -78,7 +78,8 @@ interface AttrSpec {
   onError: ErrorAction;
   /** RFC 7606 §3(c) action when the flags conflict with the type (treat-as-withdraw unless the attribute's RFC says otherwise). */
   onFlags: ErrorAction;
-  decode(v: Buffer, ctx: CodecContext, s: AttrScratch): Fail | undefined;
+  /** Decodes the value at `b[o, o + n)`; stored views are cut only for what is kept. */
+  decode(b: Buffer, o: number, n: number, ctx: CodecContext, s: AttrScratch): Fail | undefined;
   /** Writes this type's attribute(s) for `a`, if present. */
   encode(w: Writer, a: PathAttributes, ctx: CodecContext): void;
 }
@@ -120,21 +121,22 @@ function writeIpv4(w: Writer, text: string): void {
 
 // ---------------------------------------------------------------- AS paths
 
-function decodeAsPath(v: Buffer, asLen: 2 | 4): AsPathSegment[] | Fail {
+function decodeAsPath(b: Buffer, o: number, n: number, asLen: 2 | 4): AsPathSegment[] | Fail {
   const segments: AsPathSegment[] = [];
-  let off = 0;
-  while (off < v.length) {
-    if (v.length - off < 2) return { sub: UpdateSubcode.MALFORMED_AS_PATH, why: 'truncated segment header' };
-    const type = v[off];
-    const count = v[off + 1];
+  let off = o;
+  const end = o + n;
+  while (off < end) {
+    if (end - off < 2) return { sub: UpdateSubcode.MALFORMED_AS_PATH, why: 'truncated segment header' };
+    const type = b[off];
+    const count = b[off + 1];
     off += 2;
     // RFC 7606 §7.2: an unrecognized segment type, a zero segment length or an overrun is malformed.
     if (type < AsPathSegmentType.AS_SET || type > AsPathSegmentType.AS_CONFED_SET) return { sub: UpdateSubcode.MALFORMED_AS_PATH, why: `segment type ${type}` };
     if (count === 0) return { sub: UpdateSubcode.MALFORMED_AS_PATH, why: 'empty segment' };
-    if (v.length - off < count * asLen) return { sub: UpdateSubcode.MALFORMED_AS_PATH, why: 'segment overruns the attribute' };
+    if (end - off < count * asLen) return { sub: UpdateSubcode.MALFORMED_AS_PATH, why: 'segment overruns the attribute' };
     const asns = new Array<number>(count);
-    if (asLen === 4) for (let i = 0; i < count; i++, off += 4) asns[i] = v.readUInt32BE(off);
-    else for (let i = 0; i < count; i++, off += 2) asns[i] = v.readUInt16BE(off);
+    if (asLen === 4) for (let i = 0; i < count; i++, off += 4) asns[i] = b.readUInt32BE(off);
+    else for (let i = 0; i < count; i++, off += 2) asns[i] = b.readUInt16BE(off);
     segments.push({ type, asns });
   }
   return segments;
@@ -220,9 +222,9 @@ export function mergeAs4(s: AttrScratch): void {
 type U32Key = 'med' | 'localPref' | 'originatorId';
 
 function u32Decode(key: U32Key) {
-  return (v: Buffer, _c: CodecContext, s: AttrScratch): Fail | undefined => {
-    if (v.length !== 4) return lengthFail(v.length, '4');
-    s.attrs[key] = v.readUInt32BE(0);
+  return (b: Buffer, o: number, n: number, _c: CodecContext, s: AttrScratch): Fail | undefined => {
+    if (n !== 4) return lengthFail(n, '4');
+    s.attrs[key] = b.readUInt32BE(o);
     return undefined;
   };
 }
@@ -237,9 +239,9 @@ function u32Encode(key: U32Key, flags: number, type: number) {
   };
 }
 
-function u32ListDecode(v: Buffer): number[] {
-  const out = new Array<number>(v.length >> 2);
-  for (let i = 0; i < out.length; i++) out[i] = v.readUInt32BE(i << 2);
+function u32ListDecode(b: Buffer, o: number, n: number): number[] {
+  const out = new Array<number>(n >> 2);
+  for (let i = 0; i < out.length; i++) out[i] = b.readUInt32BE(o + (i << 2));
   return out;
 }
 
@@ -267,10 +269,10 @@ function nextHopLengthOk(afi: number, safi: number, len: number): boolean {
 const SPECS: AttrSpec[] = [
   {
     type: AttrType.ORIGIN, name: 'ORIGIN', flags: WELL_KNOWN, onError: 'treat-as-withdraw', onFlags: 'treat-as-withdraw', // RFC 7606 §7.1
-    decode(v, _c, s) {
-      if (v.length !== 1) return lengthFail(v.length, '1');
-      if (v[0] > 2) return { sub: UpdateSubcode.INVALID_ORIGIN, why: `undefined value ${v[0]}` };
-      s.attrs.origin = v[0];
+    decode(b, o, n, _c, s) {
+      if (n !== 1) return lengthFail(n, '1');
+      if (b[o] > 2) return { sub: UpdateSubcode.INVALID_ORIGIN, why: `undefined value ${b[o]}` };
+      s.attrs.origin = b[o];
       return undefined;
     },
     encode(w, a) {
@@ -282,8 +284,8 @@ const SPECS: AttrSpec[] = [
   },
   {
     type: AttrType.AS_PATH, name: 'AS_PATH', flags: WELL_KNOWN, onError: 'treat-as-withdraw', onFlags: 'treat-as-withdraw', // RFC 7606 §7.2
-    decode(v, c, s) {
-      const r = decodeAsPath(v, c.fourOctetAs ? 4 : 2);
+    decode(b, o, n, c, s) {
+      const r = decodeAsPath(b, o, n, c.fourOctetAs ? 4 : 2);
       if (!Array.isArray(r)) return r;
       s.attrs.asPath = r;
       return undefined;
@@ -298,9 +300,9 @@ const SPECS: AttrSpec[] = [
   {
     // RFC 7606 §7.3; without IPv4 NLRI the attribute is ignored instead (RFC 4760 §3), see decodeAttribute.
     type: AttrType.NEXT_HOP, name: 'NEXT_HOP', flags: WELL_KNOWN, onError: 'treat-as-withdraw', onFlags: 'treat-as-withdraw',
-    decode(v, _c, s) {
-      if (v.length !== 4) return lengthFail(v.length, '4');
-      s.attrs.nextHop = formatIpv4At(v, 0);
+    decode(b, o, n, _c, s) {
+      if (n !== 4) return lengthFail(n, '4');
+      s.attrs.nextHop = formatIpv4At(b, o);
       return undefined;
     },
     encode(w, a) {
@@ -322,8 +324,8 @@ const SPECS: AttrSpec[] = [
   },
   {
     type: AttrType.ATOMIC_AGGREGATE, name: 'ATOMIC_AGGREGATE', flags: WELL_KNOWN, onError: 'attribute-discard', onFlags: 'treat-as-withdraw', // RFC 7606 §7.6
-    decode(v, _c, s) {
-      if (v.length !== 0) return lengthFail(v.length, '0');
+    decode(b, o, n, _c, s) {
+      if (n !== 0) return lengthFail(n, '0');
       s.attrs.atomicAggregate = true;
       return undefined;
     },
@@ -334,10 +336,10 @@ const SPECS: AttrSpec[] = [
   },
   {
     type: AttrType.AGGREGATOR, name: 'AGGREGATOR', flags: OPTIONAL_TRANSITIVE, onError: 'attribute-discard', onFlags: 'treat-as-withdraw', // RFC 7606 §7.7
-    decode(v, c, s) {
+    decode(b, o, n, c, s) {
       const asLen = c.fourOctetAs ? 4 : 2;
-      if (v.length !== asLen + 4) return lengthFail(v.length, String(asLen + 4));
-      s.attrs.aggregator = { asn: asLen === 4 ? v.readUInt32BE(0) : v.readUInt16BE(0), address: formatIpv4At(v, asLen) };
+      if (n !== asLen + 4) return lengthFail(n, String(asLen + 4));
+      s.attrs.aggregator = { asn: asLen === 4 ? b.readUInt32BE(o) : b.readUInt16BE(o), address: formatIpv4At(b, o + asLen) };
       return undefined;
     },
     encode(w, a, c) {
@@ -351,9 +353,9 @@ const SPECS: AttrSpec[] = [
   },
   {
     type: AttrType.COMMUNITIES, name: 'COMMUNITIES', flags: OPTIONAL_TRANSITIVE, onError: 'treat-as-withdraw', onFlags: 'treat-as-withdraw', // RFC 7606 §7.8
-    decode(v, _c, s) {
-      if (v.length === 0 || v.length % 4 !== 0) return lengthFail(v.length, 'a non-zero multiple of 4');
-      s.attrs.communities = u32ListDecode(v);
+    decode(b, o, n, _c, s) {
+      if (n === 0 || n % 4 !== 0) return lengthFail(n, 'a non-zero multiple of 4');
+      s.attrs.communities = u32ListDecode(b, o, n);
       return undefined;
     },
     encode: u32ListEncode('communities', OPTIONAL_TRANSITIVE, AttrType.COMMUNITIES),
@@ -365,9 +367,9 @@ const SPECS: AttrSpec[] = [
   },
   {
     type: AttrType.CLUSTER_LIST, name: 'CLUSTER_LIST', flags: OPTIONAL_NON_TRANSITIVE, onError: 'treat-as-withdraw', onFlags: 'treat-as-withdraw', // RFC 7606 §7.10
-    decode(v, _c, s) {
-      if (v.length === 0 || v.length % 4 !== 0) return lengthFail(v.length, 'a non-zero multiple of 4');
-      s.attrs.clusterList = u32ListDecode(v);
+    decode(b, o, n, _c, s) {
+      if (n === 0 || n % 4 !== 0) return lengthFail(n, 'a non-zero multiple of 4');
+      s.attrs.clusterList = u32ListDecode(b, o, n);
       return undefined;
     },
     encode: u32ListEncode('clusterList', OPTIONAL_NON_TRANSITIVE, AttrType.CLUSTER_LIST),
@@ -377,18 +379,18 @@ const SPECS: AttrSpec[] = [
     // disable when the family is readable. A flags error still decodes, so the routes
     // can be treated as withdrawn (§3(c)).
     type: AttrType.MP_REACH_NLRI, name: 'MP_REACH_NLRI', flags: OPTIONAL_NON_TRANSITIVE, onError: 'session-reset', onFlags: 'treat-as-withdraw',
-    decode(v, _c, s) {
-      if (v.length < 5) return { sub: UpdateSubcode.OPTIONAL_ATTRIBUTE, why: `length ${v.length}, shorter than 5` };
-      const afi = v.readUInt16BE(0);
-      const safi = v[2];
-      const nhLen = v[3];
+    decode(b, o, n, _c, s) {
+      if (n < 5) return { sub: UpdateSubcode.OPTIONAL_ATTRIBUTE, why: `length ${n}, shorter than 5` };
+      const afi = b.readUInt16BE(o);
+      const safi = b[o + 2];
+      const nhLen = b[o + 3];
       const family = { afi, safi };
-      if (v.length < 5 + nhLen) return { sub: UpdateSubcode.OPTIONAL_ATTRIBUTE, why: `next hop length ${nhLen} overruns the attribute`, action: 'afisafi-disable', family };
+      if (n < 5 + nhLen) return { sub: UpdateSubcode.OPTIONAL_ATTRIBUTE, why: `next hop length ${nhLen} overruns the attribute`, action: 'afisafi-disable', family };
       if (!nextHopLengthOk(afi, safi, nhLen)) {
         return { sub: UpdateSubcode.OPTIONAL_ATTRIBUTE, why: `next hop length ${nhLen} invalid for AFI ${afi} SAFI ${safi}`, action: 'afisafi-disable', family };
       }
       // RFC 4760 §3: the octet after the next hop is reserved and ignored.
-      s.attrs.mpReach = { afi, safi, nextHop: v.subarray(4, 4 + nhLen), nlri: v.subarray(5 + nhLen) };
+      s.attrs.mpReach = { afi, safi, nextHop: b.subarray(o + 4, o + 4 + nhLen), nlri: b.subarray(o + 5 + nhLen, o + n) };
       return undefined;
     },
     encode(w, a) {
@@ -406,9 +408,9 @@ const SPECS: AttrSpec[] = [
   },
   {
     type: AttrType.MP_UNREACH_NLRI, name: 'MP_UNREACH_NLRI', flags: OPTIONAL_NON_TRANSITIVE, onError: 'session-reset', onFlags: 'treat-as-withdraw', // RFC 7606 §7.12
-    decode(v, _c, s) {
-      if (v.length < 3) return { sub: UpdateSubcode.OPTIONAL_ATTRIBUTE, why: `length ${v.length}, shorter than 3` };
-      s.attrs.mpUnreach = { afi: v.readUInt16BE(0), safi: v[2], nlri: v.subarray(3) };
+    decode(b, o, n, _c, s) {
+      if (n < 3) return { sub: UpdateSubcode.OPTIONAL_ATTRIBUTE, why: `length ${n}, shorter than 3` };
+      s.attrs.mpUnreach = { afi: b.readUInt16BE(o), safi: b[o + 2], nlri: b.subarray(o + 3, o + n) };
       return undefined;
     },
     encode(w, a) {
@@ -423,9 +425,9 @@ const SPECS: AttrSpec[] = [
   },
   {
     type: AttrType.EXTENDED_COMMUNITIES, name: 'EXTENDED_COMMUNITIES', flags: OPTIONAL_TRANSITIVE, onError: 'treat-as-withdraw', onFlags: 'treat-as-withdraw', // RFC 7606 §7.14
-    decode(v, _c, s) {
-      if (v.length === 0 || v.length % 8 !== 0) return lengthFail(v.length, 'a non-zero multiple of 8');
-      s.attrs.extCommunities = v;
+    decode(b, o, n, _c, s) {
+      if (n === 0 || n % 8 !== 0) return lengthFail(n, 'a non-zero multiple of 8');
+      s.attrs.extCommunities = b.subarray(o, o + n);
       return undefined;
     },
     encode(w, a) {
@@ -438,9 +440,9 @@ const SPECS: AttrSpec[] = [
   {
     // RFC 6793 §6 (and RFC 7606 §7.2 on AS4_PATH): a malformed AS4_PATH is discarded.
     type: AttrType.AS4_PATH, name: 'AS4_PATH', flags: OPTIONAL_TRANSITIVE, onError: 'attribute-discard', onFlags: 'attribute-discard',
-    decode(v, c, s) {
+    decode(b, o, n, c, s) {
       if (c.fourOctetAs) return { sub: UpdateSubcode.OPTIONAL_ATTRIBUTE, why: 'received from a 4-octet AS speaker (RFC 6793 §4.1)' };
-      const r = decodeAsPath(v, 4);
+      const r = decodeAsPath(b, o, n, 4);
       if (!Array.isArray(r)) return { sub: UpdateSubcode.OPTIONAL_ATTRIBUTE, why: r.why };
       // RFC 6793 §6: confederation segments in AS4_PATH are dropped.
       s.as4Path = r.some(isConfed) ? r.filter((seg) => !isConfed(seg)) : r;
@@ -455,10 +457,10 @@ const SPECS: AttrSpec[] = [
   },
   {
     type: AttrType.AS4_AGGREGATOR, name: 'AS4_AGGREGATOR', flags: OPTIONAL_TRANSITIVE, onError: 'attribute-discard', onFlags: 'attribute-discard', // RFC 6793 §6
-    decode(v, c, s) {
+    decode(b, o, n, c, s) {
       if (c.fourOctetAs) return { sub: UpdateSubcode.OPTIONAL_ATTRIBUTE, why: 'received from a 4-octet AS speaker (RFC 6793 §4.1)' };
-      if (v.length !== 8) return lengthFail(v.length, '8');
-      s.as4Aggregator = { asn: v.readUInt32BE(0), address: formatIpv4At(v, 4) };
+      if (n !== 8) return lengthFail(n, '8');
+      s.as4Aggregator = { asn: b.readUInt32BE(o), address: formatIpv4At(b, o + 4) };
       return undefined;
     },
     encode(w, a, c) {
@@ -473,9 +475,9 @@ const SPECS: AttrSpec[] = [
     // RFC 6514 §5 defines the layout but no error handling; the attribute steers
     // forwarding, so RFC 7606 §8 guidance applies: treat-as-withdraw.
     type: AttrType.PMSI_TUNNEL, name: 'PMSI_TUNNEL', flags: OPTIONAL_TRANSITIVE, onError: 'treat-as-withdraw', onFlags: 'treat-as-withdraw',
-    decode(v, _c, s) {
-      if (v.length < 5) return lengthFail(v.length, 'at least 5');
-      s.attrs.pmsiTunnel = { flags: v[0], tunnelType: v[1], label: v.readUIntBE(2, 3), tunnelId: v.subarray(5) };
+    decode(b, o, n, _c, s) {
+      if (n < 5) return lengthFail(n, 'at least 5');
+      s.attrs.pmsiTunnel = { flags: b[o], tunnelType: b[o + 1], label: b.readUIntBE(o + 2, 3), tunnelId: b.subarray(o + 5, o + n) };
       return undefined;
     },
     encode(w, a) {
@@ -502,41 +504,42 @@ export function attrName(type: number): string {
 
 /**
  * Decodes one attribute into the scratch state. Returns an error carrying its RFC 7606
- * action, or undefined. `raw` is the whole attribute (the NOTIFICATION data of RFC 4271
- * §6.3), `value` its value.
+ * action, or undefined. The attribute starts at `b[at]` (flags), its value is
+ * `b[o, o + n)`; on error the whole attribute is the NOTIFICATION data (RFC 4271 §6.3).
  */
-export function decodeAttribute(flags: number, type: number, value: Buffer, raw: Buffer, ctx: CodecContext, s: AttrScratch): WireError | undefined {
+export function decodeAttribute(flags: number, type: number, b: Buffer, at: number, o: number, n: number, ctx: CodecContext, s: AttrScratch): WireError | undefined {
+  const raw = (): Buffer => Buffer.from(b.subarray(at, o + n));
   const spec = REGISTRY[type];
   if (!spec) {
     // RFC 4271 §6.3: an unrecognized well-known attribute is 3/2.
     if ((flags & AttrFlag.OPTIONAL) === 0) {
-      return updateError('BGP_ERR_ATTR_UNRECOGNIZED_WELL_KNOWN', `unrecognized well-known attribute ${type}`, 'session-reset', UpdateSubcode.UNRECOGNIZED_WELL_KNOWN, Buffer.from(raw), type);
+      return updateError('BGP_ERR_ATTR_UNRECOGNIZED_WELL_KNOWN', `unrecognized well-known attribute ${type}`, 'session-reset', UpdateSubcode.UNRECOGNIZED_WELL_KNOWN, raw(), type);
     }
     // RFC 4271 §5: optional transitive passes on with Partial set; non-transitive is ignored.
     if (flags & AttrFlag.TRANSITIVE) {
-      const u: UnknownAttribute = { flags: (flags & ~AttrFlag.EXTENDED_LENGTH) | AttrFlag.PARTIAL, type, value };
+      const u: UnknownAttribute = { flags: (flags & ~AttrFlag.EXTENDED_LENGTH) | AttrFlag.PARTIAL, type, value: b.subarray(o, o + n) };
       (s.attrs.unknown ??= []).push(u);
       return undefined;
     }
-    return updateError('BGP_ERR_ATTR_UNRECOGNIZED_OPTIONAL', `unrecognized optional non-transitive attribute ${type} ignored`, 'attribute-discard', UpdateSubcode.OPTIONAL_ATTRIBUTE, Buffer.from(raw), type);
+    return updateError('BGP_ERR_ATTR_UNRECOGNIZED_OPTIONAL', `unrecognized optional non-transitive attribute ${type} ignored`, 'attribute-discard', UpdateSubcode.OPTIONAL_ATTRIBUTE, raw(), type);
   }
   if ((flags & OT_MASK) !== spec.flags) {
     // RFC 7606 §3(c). The MP attributes are still decoded: their routes must be located to be withdrawn.
-    const e = updateError('BGP_ERR_ATTR_FLAGS', `${spec.name}: flags 0x${flags.toString(16)} conflict with the attribute type`, spec.onFlags, UpdateSubcode.ATTRIBUTE_FLAGS, Buffer.from(raw), type);
+    const e = updateError('BGP_ERR_ATTR_FLAGS', `${spec.name}: flags 0x${flags.toString(16)} conflict with the attribute type`, spec.onFlags, UpdateSubcode.ATTRIBUTE_FLAGS, raw(), type);
     if (type !== AttrType.MP_REACH_NLRI && type !== AttrType.MP_UNREACH_NLRI) return e;
-    const f = spec.decode(value, ctx, s);
-    return f ? malformed(spec, f, raw, type) : e;
+    const f = spec.decode(b, o, n, ctx, s);
+    return f ? malformed(spec, f, raw(), type) : e;
   }
-  const f = spec.decode(value, ctx, s);
+  const f = spec.decode(b, o, n, ctx, s);
   if (!f) return undefined;
-  const e = malformed(spec, f, raw, type);
+  const e = malformed(spec, f, raw(), type);
   // RFC 4760 §3: without IPv4 NLRI the NEXT_HOP is ignored, so a bad one is only discarded.
   if (type === AttrType.NEXT_HOP && !s.ipv4Nlri) e.action = 'attribute-discard';
   return e;
 }
 
 function malformed(spec: AttrSpec, f: Fail, raw: Buffer, type: number): WireError {
-  const e = updateError(`BGP_ERR_ATTR_${spec.name}`, `${spec.name}: ${f.why}`, f.action ?? spec.onError, f.sub, Buffer.from(raw), type);
+  const e = updateError(`BGP_ERR_ATTR_${spec.name}`, `${spec.name}: ${f.why}`, f.action ?? spec.onError, f.sub, raw, type);
   if (f.family) e.family = f.family;
   return e;
 }

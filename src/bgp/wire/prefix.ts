@@ -8,13 +8,18 @@ import type { Writer } from './writer.js';
 
 /** The prefixes of a field, or undefined when it is malformed (length > 32, overrun). */
 export function decodeIpv4Prefixes(buf: Buffer): Ipv4Prefix[] | undefined {
+  return decodeIpv4PrefixesAt(buf, 0, buf.length);
+}
+
+/** The prefixes in `buf[start, end)`: the UPDATE decoder reads its fields in place. */
+export function decodeIpv4PrefixesAt(buf: Buffer, start: number, end: number): Ipv4Prefix[] | undefined {
   const out: Ipv4Prefix[] = [];
-  let off = 0;
-  while (off < buf.length) {
+  let off = start;
+  while (off < end) {
     const len = buf[off++];
     if (len > 32) return undefined;
     const n = (len + 7) >> 3;
-    if (buf.length - off < n) return undefined;
+    if (end - off < n) return undefined;
     let addr = 0;
     for (let i = 0; i < n; i++) addr |= buf[off + i] << (24 - 8 * i);
     // RFC 4271 §4.3: trailing bits past the prefix length are irrelevant; clear them.

@@ -12,7 +12,7 @@
 import { AttrFlag, AttrType, decodeAttribute, encodeAttributes, mergeAs4 } from './attributes.js';
 import type { AttrScratch } from './attributes.js';
 import { UpdateSubcode, updateError } from './errors.js';
-import { decodeIpv4Prefixes, encodeIpv4Prefixes } from './prefix.js';
+import { decodeIpv4PrefixesAt, encodeIpv4Prefixes } from './prefix.js';
 import { AFI, SAFI } from './types.js';
 import type { CodecContext, DecodeResult, Family, PathAttributes, UpdateMessage, WireError } from './types.js';
 import type { Writer } from './writer.js';
@@ -36,9 +36,9 @@ export function decodeUpdate(body: Buffer, ctx: CodecContext): DecodeResult<Upda
   const end = aOff + aLen;
   if (end > body.length) return reset('BGP_ERR_ATTR_TOTAL_LENGTH', `total path attribute length ${aLen} overruns the message`);
   // RFC 4271 §6.3: a syntactically incorrect prefix field is 3/10.
-  const withdrawn = decodeIpv4Prefixes(body.subarray(2, 2 + wLen));
+  const withdrawn = decodeIpv4PrefixesAt(body, 2, 2 + wLen);
   if (!withdrawn) return reset('BGP_ERR_WITHDRAWN_SYNTAX', 'malformed withdrawn routes', UpdateSubcode.INVALID_NETWORK_FIELD);
-  const nlri = decodeIpv4Prefixes(body.subarray(end));
+  const nlri = decodeIpv4PrefixesAt(body, end, body.length);
   if (!nlri) return reset('BGP_ERR_NLRI_SYNTAX', 'malformed NLRI', UpdateSubcode.INVALID_NETWORK_FIELD);
 
   const errors: WireError[] = [];
@@ -65,8 +65,7 @@ export function decodeUpdate(body: Buffer, ctx: CodecContext): DecodeResult<Upda
       errors.push(updateError('BGP_ERR_ATTR_OVERRUN', `attribute ${type} of ${len} octets overruns the attributes`, 'treat-as-withdraw', UpdateSubcode.ATTRIBUTE_LENGTH, undefined, type));
       break;
     }
-    const raw = body.subarray(off, off + headLen + len);
-    const value = body.subarray(off + headLen, off + headLen + len);
+    const at = off;
     off += headLen + len;
     if (seenAt[type] === pass) {
       // RFC 7606 §3(g): a repeated MP attribute resets; other repeats are discarded.
@@ -75,7 +74,7 @@ export function decodeUpdate(body: Buffer, ctx: CodecContext): DecodeResult<Upda
       continue;
     }
     seenAt[type] = pass;
-    const e = decodeAttribute(flags, type, value, raw, ctx, s);
+    const e = decodeAttribute(flags, type, body, at, at + headLen, len, ctx, s);
     if (e) {
       if (e.action === 'session-reset' || e.action === 'afisafi-disable') return { ok: false, error: e };
       errors.push(e);
