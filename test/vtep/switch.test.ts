@@ -2,7 +2,9 @@
 // vtep.ovsschema: local events from vtep-ctl, RIB best paths become exactly
 // the rows of DESIGN.md §2, read back with ovsdb-client and vtep-ctl.
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startOvsdbServer } from '../support/ovsdb-server.js';
+import { OvsdbClient } from '../../src/vtep/ovsdb/client.js';
 import type { OvsdbServer } from '../support/ovsdb-server.js';
 import { VtepSwitch } from '../../src/vtep/switch.js';
 import type { VtepSwitchOptions } from '../../src/vtep/switch.js';
@@ -281,6 +283,22 @@ describe('lock', () => {
     await waitFor(() => b.status().lock?.held === true, 'b takes the lock');
     await b.whenIdle();
     expect(ucastLines(await readRemote(server))).toEqual(['ls0 02:00:00:00:00:01 - 192.0.2.20', 'ls0 02:00:00:00:00:02 - 192.0.2.20']);
+
+    // Another writer steals the lock (RFC 7047 §4.1.9): b stops writing.
+    const thief = new OvsdbClient({ remote: server.unixRemote, reconnect: false });
+    try {
+      expect((await thief.connect()).ok).toBe(true);
+      expect(await thief.steal('l2bgw')).toEqual({ ok: true, value: { locked: true } });
+      await waitFor(() => b.status().lock?.held === false, 'b loses the lock');
+      b.applyRibDeltas([type2(5000, '02:00:00:00:00:03', '192.0.2.20')]);
+      await sleep(300);
+      expect(ucastLines(await readRemote(server))).toHaveLength(2);
+      expect(b.status().lastError?.code).toBe('OVSDB_LOCK_STOLEN');
+    } finally {
+      await thief.close();
+    }
+    // The thief is gone: b gets the lock back and writes.
+    await waitFor(async () => (await readRemote(server)).ucast.length === 3, 'b writes again');
   });
 });
 
