@@ -1,0 +1,309 @@
+/**
+ * EVPN both ways between l2bgw's Gateway and a real gobgpd on loopback, plus the session
+ * behaviour EVPN relies on: End-of-RIB (RFC 4724 §2) and the receiving side of graceful
+ * restart (RFC 4724 §4.2). Route refresh is tested against FRR (evpn-frr.test.ts): GoBGP's
+ * `softresetin` re-runs its stored Adj-RIB-In and sends no ROUTE-REFRESH.
+ *
+ *   gateway (AS 65010, 127.0.0.1) ──iBGP── gobgpd (AS 65010, 127.0.0.3, passive)
+ *
+ * iBGP keeps the VTEP next hops GoBGP is given (eBGP would rewrite them). The GoBGP CLI
+ * has no MAC mobility option; GoBGP numbers a MAC's move itself when it announces a MAC
+ * another speaker holds, which is how a sequence number reaches us here. gobgpd is
+ * passive so that after a kill the gateway's reconnect (5 s idle hold) leaves time to
+ * re-inject routes before the new session's initial table. VTEP addresses in route data
+ * are documentation prefixes; every session is on 127/8 on ports picked at run time.
+ */
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { Gateway } from '../src/daemon/gateway.js';
+import type { Config } from '../src/config/types.js';
+import { routeRow } from '../src/evpn/rib/view.js';
+import type { RouteRow } from '../src/evpn/rib/view.js';
+import { freePort, startGobgp, waitFor } from '../test/support/bgp-peers.js';
+import type { Gobgpd } from '../test/support/bgp-peers.js';
+
+const HAVE_GOBGP = existsSync('/usr/bin/gobgpd') && existsSync('/usr/bin/gobgp');
+
+const A = '127.0.0.1';
+const GOBGP = '127.0.0.3';
+const AS = 65010;
+const VNI = 5000;
+const RESTART_TIME = 15;
+
+const MAC_ONLY = 'macadv aa:bb:cc:00:00:01 0.0.0.0 etag 0 label 5000 rd 192.0.2.2:5000 rt 65001:5000 encap vxlan nexthop 192.0.2.2';
+const MAC_IP = 'macadv aa:bb:cc:00:00:02 198.51.100.2 etag 0 label 5000 rd 192.0.2.2:5000 rt 65001:5000 encap vxlan nexthop 192.0.2.2';
+const IMET = 'multicast 192.0.2.2 etag 0 rd 192.0.2.2:5000 rt 65001:5000 encap vxlan pmsi ingress-repl 5000 192.0.2.2 nexthop 192.0.2.2';
+const FOREIGN_RT = 'macadv aa:bb:cc:00:00:03 0.0.0.0 etag 0 label 7777 rd 192.0.2.2:7777 rt 65001:7777 encap vxlan nexthop 192.0.2.2';
+const MOVING = 'macadv aa:bb:cc:00:00:10 0.0.0.0 etag 0 label 5000 rd 192.0.2.2:5000 rt 65001:5000 encap vxlan nexthop 192.0.2.2';
+
+let gobgp: Gobgpd;
+let gwA: Gateway;
+const logA: Array<{ msg: string; peer?: string }> = [];
+
+function gobgpConfig(portA: number): string {
+  return `
+[global.config]
+  as = ${AS}
+  router-id = "10.0.0.3"
+  port = {{PORT}}
+  local-address-list = ["${GOBGP}"]
+[[neighbors]]
+  [neighbors.config]
+    neighbor-address = "${A}"
+    peer-as = ${AS}
+  [neighbors.transport.config]
+    remote-port = ${portA}
+    local-address = "${GOBGP}"
+    passive-mode = true
+  [neighbors.timers.config]
+    hold-time = 9
+    keepalive-interval = 3
+  [neighbors.graceful-restart.config]
+    enabled = true
+    restart-time = ${RESTART_TIME}
+  [[neighbors.afi-safis]]
+    [neighbors.afi-safis.config]
+      afi-safi-name = "l2vpn-evpn"
+    [neighbors.afi-safis.mp-graceful-restart.config]
+      enabled = true
+`;
+}
+
+function gatewayConfig(routerId: string, as: number, address: string, gobgpPort: number, listenPort?: number): Config {
+  return {
+    router_id: routerId,
+    local_as: as,
+    bgp: {
+      listen: listenPort === undefined ? undefined : { host: address, port: listenPort },
+      hold_time: 9,
+      connect_retry: 1,
+      peers: [{ address: GOBGP, remote_as: AS, port: gobgpPort, local_address: address, passive: false, hold_time: 9, graceful_restart: true }],
+    },
+    vteps: [],
+    evpn: { auto_vni: false, vnis: [{ vni: VNI }] },
+    data_dir: '/nonexistent',
+    log_level: 'silent',
+  };
+}
+
+// ------------------------------------------------------------------ GoBGP's view
+
+interface GobgpAttr {
+  type: number;
+  nexthop?: string;
+  value?: unknown;
+  label?: number;
+  'tunnel-type'?: number;
+  'tunnel-id'?: string;
+}
+interface GobgpPath {
+  nlri: { type: number; value: { rd: { type: number; admin?: string; assigned?: number }; mac?: string; ip?: string; labels?: number[] } };
+  attrs: GobgpAttr[];
+  stale?: boolean;
+  'neighbor-ip'?: string;
+}
+interface GobgpRoute {
+  key: string;
+  path: GobgpPath;
+  rts: string[];
+  ext: Array<Record<string, unknown>>;
+  nextHop?: string;
+  pmsi?: GobgpAttr;
+}
+
+async function gobgpRib(): Promise<GobgpRoute[]> {
+  const j = await gobgp.json<Record<string, GobgpPath[]>>('global', 'rib', '-a', 'evpn');
+  return Object.entries(j).flatMap(([key, paths]) =>
+    paths.map((path) => {
+      const ext = (path.attrs.find((a) => a.type === 16)?.value ?? []) as Array<Record<string, unknown>>;
+      return {
+        key,
+        path,
+        ext,
+        rts: ext.filter((e) => e.type === 0 && e.subtype === 2).map((e) => String(e.value)),
+        nextHop: path.attrs.find((a) => a.type === 14)?.nexthop,
+        pmsi: path.attrs.find((a) => a.type === 22),
+      };
+    }),
+  );
+}
+
+async function fromA(): Promise<GobgpRoute[]> {
+  return (await gobgpRib()).filter((r) => r.path['neighbor-ip'] === A);
+}
+
+async function evpn(op: 'add' | 'del', route: string): Promise<void> {
+  await gobgp.gobgp('global', 'rib', '-a', 'evpn', op, ...route.split(' '));
+}
+
+// ------------------------------------------------------------------ l2bgw's view
+
+function locRow(gw: Gateway, prefix: string, peer?: string): RouteRow | undefined {
+  return gw.routes({ vni: VNI }).find((r) => r.prefix === prefix && (peer === undefined || r.peer === peer));
+}
+
+function snapshot(gw: Gateway): ReturnType<Gateway['peers']>[number] | undefined {
+  return gw.peers().find((p) => p.address === GOBGP);
+}
+
+const established = (gw: Gateway): boolean => snapshot(gw)?.state === 'Established';
+
+describe.skipIf(!HAVE_GOBGP)(`l2bgw ↔ gobgpd, EVPN${HAVE_GOBGP ? '' : ' (skipped: gobgpd/gobgp not installed)'}`, () => {
+  beforeAll(async () => {
+    const portA = await freePort(A);
+    gobgp = await startGobgp({ config: gobgpConfig(portA) });
+    const sink = { write: (s: string): void => { logA.push(JSON.parse(s) as { msg: string; peer?: string }); } };
+    gwA = new Gateway({ config: gatewayConfig('10.0.0.1', AS, A, gobgp.port, portA), logger: pino({ level: 'info' }, sink) });
+    await gwA.start();
+    gwA.setLocalVtep('192.0.2.1');
+    await waitFor(() => established(gwA), 'gateway A ↔ gobgpd Established', 30_000);
+  });
+
+  afterAll(async () => {
+    await gwA?.stop('test done');
+    await gobgp?.dispose();
+  });
+
+  describe('GoBGP → l2bgw', () => {
+    it('MAC-only, MAC+IP and IMET routes land in the Loc-RIB of the EVI with every field', async () => {
+      for (const r of [MAC_ONLY, MAC_IP, IMET]) await evpn('add', r);
+      await waitFor(() => gwA.routes({ vni: VNI }).filter((r) => r.peer === GOBGP).length === 3, 'three routes from GoBGP in VNI 5000');
+      const common = { vni: VNI, rd: '192.0.2.2:5000', nextHop: '192.0.2.2', routeTargets: ['65001:5000'], encapsulation: 'VXLAN', label: VNI, peer: GOBGP, stale: false, ineligible: false, best: true };
+      expect(locRow(gwA, '[2]:[0]:[48]:[aa:bb:cc:00:00:01]')).toMatchObject({ ...common, routeType: 2 });
+      expect(locRow(gwA, '[2]:[0]:[48]:[aa:bb:cc:00:00:02]:[32]:[198.51.100.2]')).toMatchObject({ ...common, routeType: 2 });
+      const imet = locRow(gwA, '[3]:[0]:[32]:[192.0.2.2]');
+      expect(imet).toMatchObject({ ...common, routeType: 3 });
+      expect(imet?.extCommunities).toEqual(expect.arrayContaining(['RT:65001:5000', 'ET:8']));
+      // GoBGP sends no MAC mobility community for a first announcement (RFC 7432 §7.7: seq 0).
+      expect(locRow(gwA, '[2]:[0]:[48]:[aa:bb:cc:00:00:01]')?.macMobility).toBeUndefined();
+    });
+
+    it('a route whose RT matches no EVI stays in the Adj-RIB-In, out of every Loc-RIB', async () => {
+      await evpn('add', FOREIGN_RT);
+      const prefix = '[2]:[0]:[48]:[aa:bb:cc:00:00:03]';
+      await waitFor(() => gwA.rib.adjRibIn(GOBGP).some((v) => routeRow(v, 0).prefix === prefix), 'foreign-RT route in the Adj-RIB-In');
+      const row = gwA.rib.adjRibIn(GOBGP).map((v) => routeRow(v, 0)).find((r) => r.prefix === prefix);
+      expect(row).toMatchObject({ rd: '192.0.2.2:7777', routeTargets: ['65001:7777'], label: 7777, nextHop: '192.0.2.2' });
+      expect(gwA.rib.locRib().map((v) => routeRow(v, 0).prefix)).not.toContain(prefix);
+      await evpn('del', FOREIGN_RT);
+      await waitFor(() => !gwA.rib.adjRibIn(GOBGP).some((v) => routeRow(v, 0).prefix === prefix), 'foreign-RT route withdrawn');
+    });
+
+    it('gobgp del withdraws the route from the Loc-RIB', async () => {
+      await evpn('del', MAC_ONLY);
+      await waitFor(() => locRow(gwA, '[2]:[0]:[48]:[aa:bb:cc:00:00:01]') === undefined, 'MAC-only route withdrawn');
+      expect(locRow(gwA, '[2]:[0]:[48]:[aa:bb:cc:00:00:02]:[32]:[198.51.100.2]')).toBeDefined();
+      await evpn('add', MAC_ONLY);
+      await waitFor(() => locRow(gwA, '[2]:[0]:[48]:[aa:bb:cc:00:00:01]') !== undefined, 'MAC-only route back');
+    });
+
+    it('MAC mobility: our move carries sequence 1 to GoBGP; GoBGP moving it back sends sequence 2, which wins', async () => {
+      const moving = '[2]:[0]:[48]:[aa:bb:cc:00:00:10]';
+      const ourMove = async (): Promise<GobgpRoute | undefined> => (await fromA()).find((r) => r.path.nlri.value.mac === 'aa:bb:cc:00:00:10');
+      await evpn('add', MOVING);
+      try {
+      await waitFor(() => locRow(gwA, moving, GOBGP) !== undefined, 'the MAC from GoBGP');
+      // The MAC appears behind our VTEP: originated with the remote sequence + 1 (RFC 7432 §15).
+      gwA.localMacs([{ mac: 'aa:bb:cc:00:00:10', vni: VNI, nextHop: '192.0.2.1' }], []);
+      let sent: GobgpRoute | undefined;
+      await waitFor(async () => (sent = await ourMove()) !== undefined, 'our route for the moved MAC at GoBGP');
+      expect(sent?.ext).toContainEqual(expect.objectContaining({ type: 6, subtype: 0, sequence: 1 }));
+      expect(locRow(gwA, moving, 'local')).toMatchObject({ best: true, macMobility: { seq: 1, sticky: false } });
+      // GoBGP, seeing a higher sequence for its own MAC, withdraws its route (RFC 7432 §15).
+      await waitFor(() => locRow(gwA, moving, GOBGP) === undefined, 'GoBGP withdraws its route for the moved MAC');
+      // GoBGP announces the MAC again: it numbers the move past ours (seq 2), and its route wins.
+      await evpn('add', MOVING);
+      await waitFor(() => locRow(gwA, moving, GOBGP)?.macMobility?.seq === 2, 'GoBGP route with sequence 2');
+      const theirs = locRow(gwA, moving, GOBGP);
+      expect(theirs).toMatchObject({ best: true, macMobility: { seq: 2, sticky: false }, nextHop: '192.0.2.2' });
+      expect(theirs?.extCommunities).toContain('MM:2');
+      // Our route lost the MAC: it is withdrawn, at GoBGP too.
+      await waitFor(async () => (await ourMove()) === undefined, 'our route withdrawn at GoBGP');
+      expect(locRow(gwA, moving, 'local')?.best ?? false).toBe(false);
+      } finally {
+        gwA.localMacs([], [{ mac: 'aa:bb:cc:00:00:10', vni: VNI }]);
+        await evpn('del', MOVING);
+      }
+      await waitFor(() => locRow(gwA, moving) === undefined, 'the MAC gone');
+    });
+  });
+
+  describe('l2bgw → GoBGP', () => {
+    it('local MACs are originated as type 2 (MAC-only, MAC+IP) and one type 3 with auto RD, RT, VXLAN and PMSI', async () => {
+      gwA.localMacs([
+        { mac: '00:00:5e:00:53:01', vni: VNI, nextHop: '192.0.2.1' },
+        { mac: '00:00:5e:00:53:02', vni: VNI, ip: '198.51.100.20', nextHop: '192.0.2.1' },
+      ], []);
+      let ours: GobgpRoute[] = [];
+      await waitFor(async () => (ours = await fromA()).length === 4, 'our 4 routes in GoBGP');
+      for (const r of ours) {
+        // Auto RD router-id:N (type 1), auto export RT AS:VNI, VXLAN encapsulation (RFC 8365 §5.1.3).
+        expect(r.key).toMatch(/\[rd:10\.0\.0\.1:\d+\]/);
+        expect(r.path.nlri.value.rd).toMatchObject({ type: 1, admin: '10.0.0.1' });
+        expect(r.rts).toEqual(['65010:5000']);
+        expect(r.ext).toContainEqual({ type: 3, subtype: 12, tunnel_type: 8 });
+        expect(r.nextHop).toBe('192.0.2.1');
+      }
+      const t2 = ours.filter((r) => r.path.nlri.type === 2).map((r) => ({ mac: r.path.nlri.value.mac, ip: r.path.nlri.value.ip, labels: r.path.nlri.value.labels }));
+      expect(t2).toEqual(expect.arrayContaining([
+        { mac: '00:00:5e:00:53:01', ip: '<nil>', labels: [VNI] },
+        { mac: '00:00:5e:00:53:02', ip: '<nil>', labels: [VNI] },
+        { mac: '00:00:5e:00:53:02', ip: '198.51.100.20', labels: [VNI] },
+      ]));
+      const t3 = ours.filter((r) => r.path.nlri.type === 3);
+      expect(t3).toHaveLength(1);
+      expect(t3[0].path.nlri.value.ip).toBe('192.0.2.1');
+      // RFC 6514 §5 ingress replication (6), label = VNI (RFC 8365 §5.1.3), tunnel id = our VTEP.
+      expect(t3[0].pmsi).toMatchObject({ 'tunnel-type': 6, label: VNI, 'tunnel-id': '192.0.2.1' });
+    });
+
+    it('removing a local MAC withdraws its routes at GoBGP', async () => {
+      gwA.localMacs([], [{ mac: '00:00:5e:00:53:02', vni: VNI }]);
+      await waitFor(async () => (await fromA()).length === 2, 'MAC-only and MAC+IP of 53:02 withdrawn');
+      const left = (await fromA()).map((r) => r.path.nlri.value.mac ?? `imet ${r.path.nlri.value.ip}`);
+      expect(left.sort()).toEqual(['00:00:5e:00:53:01', 'imet 192.0.2.1']);
+    });
+  });
+
+  describe('session behaviour', () => {
+    it('End-of-RIB: GoBGP received ours for l2vpn/evpn, and we recognised theirs', async () => {
+      type Neighbor = { afi_safis: Array<{ config: { family: { afi: number; safi: number } }; mp_graceful_restart: { state: { end_of_rib_received?: boolean } } }> };
+      const n = await gobgp.json<Neighbor>('neighbor', A);
+      const evpnAfi = n.afi_safis.find((a) => a.config.family.afi === 25 && a.config.family.safi === 70);
+      expect(evpnAfi?.mp_graceful_restart.state.end_of_rib_received).toBe(true);
+      expect(logA.some((l) => l.msg.startsWith(`End-of-RIB from ${GOBGP}`))).toBe(true);
+    });
+
+    it('graceful restart: a killed gobgpd leaves its routes stale; after its End-of-RIB the re-sent ones are fresh and the rest gone', async () => {
+      const fromGobgp = (): RouteRow[] => gwA.routes({ vni: VNI }).filter((r) => r.peer === GOBGP);
+      expect(fromGobgp().map((r) => r.prefix).sort()).toEqual([
+        '[2]:[0]:[48]:[aa:bb:cc:00:00:01]',
+        '[2]:[0]:[48]:[aa:bb:cc:00:00:02]:[32]:[198.51.100.2]',
+        '[3]:[0]:[32]:[192.0.2.2]',
+      ]);
+      await gobgp.stop('SIGKILL');
+      await waitFor(() => !established(gwA), 'session down');
+      await waitFor(() => fromGobgp().every((r) => r.stale), 'routes marked stale');
+      expect(fromGobgp()).toHaveLength(3);
+      // gobgpd comes back without the MAC+IP route; the gateway reconnects after its idle hold.
+      await gobgp.restart();
+      for (const r of [MAC_ONLY, IMET]) await evpn('add', r);
+      await waitFor(() => established(gwA), 'session back', 30_000);
+      await waitFor(() => fromGobgp().length === 2 && fromGobgp().every((r) => !r.stale), 'stale routes replaced or removed after End-of-RIB');
+      expect(fromGobgp().map((r) => r.prefix).sort()).toEqual(['[2]:[0]:[48]:[aa:bb:cc:00:00:01]', '[3]:[0]:[32]:[192.0.2.2]']);
+      // Our own routes went back to GoBGP in the new session.
+      await waitFor(async () => (await fromA()).length === 2, 'our routes at the restarted gobgpd');
+    });
+
+    it('graceful restart: without a restart the stale routes go when the restart time runs out', async () => {
+      const fromGobgp = (): RouteRow[] => gwA.routes({ vni: VNI }).filter((r) => r.peer === GOBGP);
+      await gobgp.stop('SIGKILL');
+      const t0 = performance.now();
+      await waitFor(() => fromGobgp().length === 2 && fromGobgp().every((r) => r.stale), 'routes stale');
+      await waitFor(() => fromGobgp().length === 0, 'stale routes removed', (RESTART_TIME + 5) * 1000, 200);
+      const took = (performance.now() - t0) / 1000;
+      expect(took).toBeGreaterThan(RESTART_TIME - 1);
+    });
+  });
+});
