@@ -60,8 +60,13 @@ export function decodeCapability(code: number, v: Buffer): Capability {
   return { kind: 'unknown', code, value: Buffer.from(v) };
 }
 
-/** Writes code, length and value. */
+/**
+ * Writes code, length and value. A value past the 1-octet length (RFC 5492 §4) is a bug
+ * in the caller, not input: RangeError.
+ */
 export function encodeCapability(w: Writer, c: Capability): void {
+  const len = c.kind === 'unknown' ? c.value.length : c.kind === 'graceful-restart' ? 2 + 4 * c.families.length : 0;
+  if (len > 255) throw new RangeError(`capability ${c.kind} value of ${len} octets exceeds 255`);
   switch (c.kind) {
     case 'multiprotocol':
       w.u8(CapabilityCode.MULTIPROTOCOL);

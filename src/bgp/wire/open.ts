@@ -82,7 +82,8 @@ export function encodeOpen(w: Writer, m: OpenMessage): void {
     w.u8(OPT_PARAM_CAPABILITIES);
     w.u8(0);
     encodeCapability(w, c);
-    w.buf[at + 1] = w.off - at - 2;
+    // One capability of 254+ octets does not fit a classic parameter: the extended form below takes it.
+    w.buf[at + 1] = Math.min(255, w.off - at - 2);
   }
   const len = w.off - start;
   if (len <= 255) {

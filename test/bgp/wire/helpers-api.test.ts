@@ -124,3 +124,15 @@ describe('encoder limits', () => {
     expect(r.ok && r.value.type === 'update' && r.value.attributes.asPath).toEqual([{ type: 2, asns: asns.slice(0, 255) }, { type: 2, asns: asns.slice(255) }]);
   });
 });
+
+describe('capability limits', () => {
+  it('refuses a capability value past 255 octets (RFC 5492 §4)', () => {
+    const open: OpenMessage = { type: 'open', version: 4, myAs: 1, holdTime: 90, bgpId: 1, capabilities: [{ kind: 'unknown', code: 200, value: Buffer.alloc(256) }] };
+    expect(() => encodeMessage(open, CTX4)).toThrow(RangeError);
+  });
+
+  it('carries a 255-octet capability in the RFC 9072 form', () => {
+    const open: OpenMessage = { type: 'open', version: 4, myAs: 1, holdTime: 90, bgpId: 1, capabilities: [{ kind: 'unknown', code: 200, value: Buffer.alloc(255, 7) }] };
+    expect(decodeMessage(encodeMessage(open, CTX4), CTX4)).toEqual({ ok: true, value: open, errors: [] });
+  });
+});
