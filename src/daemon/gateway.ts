@@ -22,7 +22,9 @@ import type { RibDelta, RibEvent } from '../evpn/rib/rib.js';
 import { routeRow } from '../evpn/rib/view.js';
 import type { RouteRow } from '../evpn/rib/view.js';
 import { formatMac, parseIp, parseMac } from '../evpn/addr.js';
-import type { Config, EviConfig, PeerConfig } from '../config/types.js';
+import { VtepSwitch } from '../vtep/switch.js';
+import type { VtepSwitchStatus } from '../vtep/switch.js';
+import type { Config, EviConfig, PeerConfig, VtepConfig } from '../config/types.js';
 import type { ConfigDiff } from '../config/diff.js';
 
 const EVPN = { afi: AFI.L2VPN, safi: SAFI.EVPN };
@@ -73,7 +75,12 @@ export interface GatewayOptions {
 /** Consumers of best-path changes (the managed switches). */
 export interface DeltaSink {
   applyRibDeltas(batch: readonly RibDelta[]): void;
+  /** Every peer sent End-of-RIB (or the wait ran out): stale rows may now be deleted. */
+  setRoutesComplete?(complete: boolean): void;
 }
+
+/** How long switches keep rows they cannot yet prove stale, when a peer never sends End-of-RIB. */
+const ROUTES_COMPLETE_WAIT_MS = 30_000;
 
 export class Gateway {
   readonly rib: EvpnRib;
@@ -85,6 +92,12 @@ export class Gateway {
   /** EVIs from the config file, by VNI; auto EVIs (auto_vni) are added beside them. */
   private readonly configuredVnis = new Set<number>();
   private readonly autoVnis = new Set<number>();
+  private readonly switches = new Map<string, VtepSwitch>();
+  private readonly switchVnis = new Map<string, Set<number>>();
+  /** Peers that sent End-of-RIB since l2bgwd started (RFC 4724 §4.1). */
+  private readonly synced = new Set<string>();
+  private routesComplete = false;
+  private routesCompleteTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(opts: GatewayOptions) {
     this.config = opts.config;
@@ -106,7 +119,11 @@ export class Gateway {
         peer.reset(r.error.notification.subcode, r.error.notification.data);
         return;
       }
-      if (r.endOfRib) this.log.info({ peer: peer.address, routes: this.rib.prefixCount(peer.address) }, `End-of-RIB from ${peer.address}`);
+      if (r.endOfRib) {
+        this.log.info({ peer: peer.address, routes: this.rib.prefixCount(peer.address) }, `End-of-RIB from ${peer.address}: ${this.rib.prefixCount(peer.address)} routes`);
+        this.synced.add(peer.address);
+        this.checkRoutesComplete();
+      }
       if (r.maxPrefixesExceeded && peer.config.maxPrefixes !== undefined) peer.maxPrefixesExceeded(EVPN, peer.config.maxPrefixes);
       this.afterEvent();
     });
@@ -120,15 +137,62 @@ export class Gateway {
     this.sinks.add(s);
   }
 
+  /** One managed switch per `vteps:` entry; its local side feeds origination, the RIB feeds its rows. */
+  private addSwitch(v: VtepConfig): void {
+    const first = this.switches.size === 0;
+    const sw = new VtepSwitch({
+      name: v.switch,
+      ovsdb: v.ovsdb,
+      events: {
+        // The RIB originates from one VTEP address: the first switch's (DESIGN.md §2).
+        localVtep: (ip) => {
+          if (first) this.setLocalVtep(ip);
+          this.log.info({ switch: v.switch, tunnelIp: ip }, ip ? `switch ${v.switch}: tunnel IP ${ip}` : `switch ${v.switch}: no tunnel IP`);
+        },
+        logicalSwitches: (list) => {
+          this.switchVnis.set(v.switch, new Set(list.map((l) => l.vni)));
+          this.log.info({ switch: v.switch, vnis: list.map((l) => l.vni) }, `switch ${v.switch}: logical switches ${list.map((l) => `${l.name}=${l.vni}`).join(', ') || 'none'}`);
+          this.setLogicalSwitchVnis(new Set([...this.switchVnis.values()].flatMap((set) => [...set])));
+        },
+        localMacs: (d) => this.localMacs(d.added, d.removed),
+        error: (e) => this.log.warn({ switch: v.switch, code: e.code }, `switch ${v.switch}: ${e.message}`),
+      },
+    });
+    this.switches.set(v.switch, sw);
+    this.addSink(sw);
+  }
+
+  private checkRoutesComplete(): void {
+    if (this.routesComplete) return;
+    if (!this.config.bgp.peers.every((p) => this.synced.has(p.address))) return;
+    this.markRoutesComplete('End-of-RIB from every peer');
+  }
+
+  private markRoutesComplete(why: string): void {
+    if (this.routesComplete) return;
+    this.routesComplete = true;
+    if (this.routesCompleteTimer) clearTimeout(this.routesCompleteTimer);
+    this.log.info(`routes complete (${why}): switches may now remove rows no route backs`);
+    for (const s of this.sinks) s.setRoutesComplete?.(true);
+  }
+
   async start(): Promise<void> {
+    for (const v of this.config.vteps) this.addSwitch(v);
+    // Switches connect in the background: an unreachable one is retried, never blocks BGP.
+    for (const sw of this.switches.values()) void sw.start();
+    this.routesCompleteTimer = setTimeout(() => this.markRoutesComplete(`no End-of-RIB from every peer within ${ROUTES_COMPLETE_WAIT_MS / 1000} s`), ROUTES_COMPLETE_WAIT_MS);
+    this.routesCompleteTimer.unref();
+    this.checkRoutesComplete();
     await this.speaker.start();
     const listen = this.speaker.listenAddress();
     this.log.info({ listen, peers: this.config.bgp.peers.length, evis: this.rib.evis.size }, listen ? `BGP listening on ${listen.host}:${listen.port}` : 'BGP started (no listener: connecting out only)');
   }
 
+  /** Cease to every peer; switch rows stay in place (the switch keeps forwarding). */
   async stop(communication: string): Promise<void> {
     if (this.tickTimer) clearTimeout(this.tickTimer);
-    await this.speaker.close(communication);
+    if (this.routesCompleteTimer) clearTimeout(this.routesCompleteTimer);
+    await Promise.all([this.speaker.close(communication), ...[...this.switches.values()].map((s) => s.stop())]);
   }
 
   // ------------------------------------------------------------ BGP events
@@ -279,6 +343,10 @@ export class Gateway {
 
   peers(): PeerSnapshot[] {
     return this.speaker.peers();
+  }
+
+  vteps(): VtepSwitchStatus[] {
+    return [...this.switches.values()].map((s) => s.status());
   }
 
   routes(filter: RouteFilter = {}): RouteRow[] {
