@@ -214,7 +214,20 @@ export function mergeAs4(s: AttrScratch): void {
       keep -= 1;
     }
   }
-  a.asPath = merged.length === 0 ? s.as4Path : [...merged, ...s.as4Path];
+  if (merged.length === 0) {
+    a.asPath = s.as4Path;
+    return;
+  }
+  // The leading ASes are prepended to AS4_PATH: a sequence cut from AS_PATH and the one
+  // opening AS4_PATH form one AS_SEQUENCE, as the path was before the OLD speaker.
+  const last = merged[merged.length - 1];
+  const first = s.as4Path[0];
+  if (first && last.type === AsPathSegmentType.AS_SEQUENCE && first.type === AsPathSegmentType.AS_SEQUENCE && last.asns.length + first.asns.length <= 255) {
+    merged[merged.length - 1] = { type: last.type, asns: [...last.asns, ...first.asns] };
+    a.asPath = [...merged, ...s.as4Path.slice(1)];
+    return;
+  }
+  a.asPath = [...merged, ...s.as4Path];
 }
 
 // ---------------------------------------------------------------- fixed-size helpers
@@ -517,7 +530,8 @@ export function decodeAttribute(flags: number, type: number, b: Buffer, at: numb
     }
     // RFC 4271 §5: optional transitive passes on with Partial set; non-transitive is ignored.
     if (flags & AttrFlag.TRANSITIVE) {
-      const u: UnknownAttribute = { flags: (flags & ~AttrFlag.EXTENDED_LENGTH) | AttrFlag.PARTIAL, type, value: b.subarray(o, o + n) };
+      // RFC 4271 §4.3: the low four flag bits are ignored on receipt and sent as zero.
+      const u: UnknownAttribute = { flags: (flags & OT_MASK) | AttrFlag.PARTIAL, type, value: b.subarray(o, o + n) };
       (s.attrs.unknown ??= []).push(u);
       return undefined;
     }
@@ -548,7 +562,7 @@ function malformed(spec: AttrSpec, f: Fail, raw: Buffer, type: number): WireErro
 
 function writeUnknown(w: Writer, u: UnknownAttribute): void {
   // RFC 4271 §5: an unrecognized optional transitive attribute is passed on with Partial set.
-  const at = beginAttr(w, u.flags | AttrFlag.PARTIAL, u.type);
+  const at = beginAttr(w, (u.flags & OT_MASK) | AttrFlag.PARTIAL, u.type);
   w.bytes(u.value);
   endAttr(w, at);
 }

@@ -136,6 +136,11 @@ describe('error fixtures', () => {
     expect(r.ok && r.value.type === 'update' && r.value.attributes).toEqual({ origin: 0, asPath: [{ type: 2, asns: [65010] }], nextHop: '192.0.2.1' });
   });
 
+  it('clears the low four flag bits of an unknown attribute (RFC 4271 §4.3)', () => {
+    const r = decodeMessage(hex(upd(BASE + 'c7 63 01 00', NLRI)), CTX4);
+    expect(r.ok && r.value.type === 'update' && r.value.attributes.unknown).toEqual([{ flags: 0xe0, type: 0x63, value: hex('00') }]);
+  });
+
   it('sets the Partial bit on an unknown optional transitive attribute', () => {
     const r = decodeMessage(hex(upd(BASE + 'c0 63 01 00', NLRI)), CTX4);
     expect(r.ok && r.value.type === 'update' && r.value.attributes.unknown).toEqual([{ flags: 0xe0, type: 0x63, value: hex('00') }]);

@@ -248,7 +248,7 @@ export const FIXTURES: Fixture[] = [
   },
   {
     // RFC 6793 §4.2.3: AS_PATH (2-octet) longer than AS4_PATH: the leading AS 65001 is
-    // kept, the rest comes from AS4_PATH; AS_CONFED_SEQUENCE in front stays.
+    // prepended to AS4_PATH (one AS_SEQUENCE again); AS_CONFED_SEQUENCE in front stays.
     name: 'UPDATE from a 2-octet AS peer: AS_PATH and AS4_PATH merged',
     hex: upd(
       '40 01 01 00' +
@@ -261,7 +261,7 @@ export const FIXTURES: Fixture[] = [
       type: 'update', withdrawn: [], nlri: [{ addr: 0x0a010000, len: 16 }],
       attributes: {
         origin: 0,
-        asPath: [{ type: 3, asns: [65001] }, { type: 2, asns: [65001] }, { type: 2, asns: [200000, 65000] }],
+        asPath: [{ type: 3, asns: [65001] }, { type: 2, asns: [65001, 200000, 65000] }],
         nextHop: '192.0.2.1',
       },
     },
