@@ -62,7 +62,7 @@ start_switch() {   # $1 = site (a|b), $2 = tunnel ip
     --pidfile="$d/ovsdb.pid" --log-file="$d/ovsdb.log" --detach --no-chdir -vconsole:off
   PIDS+=("$(cat "$d/ovsdb.pid")")
   vtep-ctl --db=unix:"$d/db.sock" add-ps "ps-$site" -- set Physical_Switch "ps-$site" tunnel_ips="$tip" \
-    -- add-port "ps-$site" p1 -- add-ls ls0 -- set Logical_Switch ls0 tunnel_key=5000 \
+    -- add-port "ps-$site" p1 -- add-ls ls0 -- set Logical_Switch ls0 tunnel_key=5000 replication_mode=source_node \
     -- bind-ls "ps-$site" p1 0 ls0
   note "site $site: switch ps-$site, tunnel IP $tip, logical switch ls0 (VNI 5000) on unix:$d/db.sock"
 }

@@ -7,8 +7,8 @@
 # writes them. Sites share an underlay bridge in ${P}ul (10.200.0.<n>/24).
 #
 # Hosts: host n lives in ${P}h<n> with MAC 02:00:00:00:0<n>:01, IP 10.0.0.<n>/24,
-# plugged into site n's physical port p<n>. Host 2 also has a spare link to site 3
-# (when there are 3 sites), used by `move-host` to move its MAC there.
+# plugged into site n's physical port p<n>. With 3 sites, site 3's port leads to a parked
+# link that `move-host` gives to host 2, so host 2's MAC and IP move there.
 #
 #   sites.sh up            build SITES sites (2 or 3)
 #   sites.sh move-host     host 2 leaves site 2 and appears at site 3 (same MAC and IP)
@@ -62,11 +62,14 @@ up_netns() {
         ip -n ${P}h$n addr add 10.0.0.$n/24 dev eth0
         ip netns exec ${P}h$n $NETTOOL txoff eth0
     done
-    if [ "$SITES" -ge 3 ]; then   # host 2's spare link into site 3, down until it moves
-        ip link add eth1 netns ${P}h2 type veth peer name p3 netns ${P}s3
+    if [ "$SITES" -ge 3 ]; then
+        # Site 3's port leads to a parked link that host 2 takes when it moves (a link
+        # with host 2's MAC inside host 2 before then would confuse its ARP).
+        ip netns add ${P}park
+        ip link add eth1 netns ${P}park type veth peer name p3 netns ${P}s3
         ip -n ${P}s3 link set p3 up
-        ip -n ${P}h2 link set eth1 address "$(host_mac 2)" mtu 1450
-        ip netns exec ${P}h2 $NETTOOL txoff eth1
+        ip -n ${P}park link set eth1 address "$(host_mac 2)" mtu 1450
+        ip netns exec ${P}park $NETTOOL txoff eth1
     fi
 }
 
@@ -95,7 +98,9 @@ up_site() {    # $1 = site number
     sx $n ovs-vsctl add-br ps$n -- set Bridge ps$n datapath_type=netdev -- add-port ps$n p$n
     sx $n vtep-ctl add-ps ps$n -- set Physical_Switch ps$n tunnel_ips=$tip
     sx $n vtep-ctl add-port ps$n p$n
-    sx $n vtep-ctl add-ls ls0 -- set Logical_Switch ls0 tunnel_key=$vni
+    # EVPN ingress replication: the switch copies BUM traffic to every remote VTEP itself
+    # (source_node); the default (service_node) sends it to one locator only.
+    sx $n vtep-ctl add-ls ls0 -- set Logical_Switch ls0 tunnel_key=$vni replication_mode=source_node
     sx $n vtep-ctl bind-ls ps$n p$n 0 ls0
     sx $n /usr/bin/python3 $VTEP_SCRIPT ps$n --pidfile=$d/run/ovs-vtep.pid \
         --log-file=$d/log/ovs-vtep.log --detach --no-chdir
@@ -109,11 +114,20 @@ do_up() {
     up_netns || return 1
     local n
     for ((n = 1; n <= SITES; n++)); do up_site $n || return 1; done
+    # Resolve the underlay neighbours before any tunnel is used: the userspace datapath
+    # learns them (tnl/neigh) from ARP it sees, and drops tunnelled packets until then.
+    local m
+    for ((n = 1; n <= SITES; n++)); do
+        for ((m = 1; m <= SITES; m++)); do
+            [ $n = $m ] || ip netns exec ${P}s$n $NETTOOL ping 10.200.0.$m 1 0.5 >/dev/null
+        done
+    done
     echo "lab up: $SITES sites under $BASE, hardware_vtep on tcp:127.0.0.1:$((TCP_PORT_BASE + 1))..$((TCP_PORT_BASE + SITES))"
 }
 
 do_move_host() {
     [ "$SITES" -ge 3 ] || { echo "move-host needs SITES=3" >&2; return 1; }
+    ip -n ${P}park link set eth1 netns ${P}h2
     ip -n ${P}h2 link set eth0 down
     ip -n ${P}h2 addr del 10.0.0.2/24 dev eth0
     ip -n ${P}h2 addr add 10.0.0.2/24 dev eth1

@@ -289,8 +289,16 @@ function incoming(st: Step): void {
   const state = sessionState(s);
   switch (state) {
     case 'Idle':
-      // §8.2.2 Idle: incoming connections are refused.
-      st.act({ type: 'reject-incoming', notification: notif(ErrorCode.CEASE, CeaseSubcode.CONNECTION_REJECTED) });
+      // §8.2.2 Idle refuses connections; but a started peer waiting out its IdleHold takes
+      // the peer's connection as a passive start (§8.1.1 PassiveTcpEstablishment), as FRR
+      // does: two speakers that both back off would otherwise keep refusing each other.
+      if (!s.started) {
+        st.act({ type: 'reject-incoming', notification: notif(ErrorCode.CEASE, CeaseSubcode.CONNECTION_REJECTED) });
+        return;
+      }
+      st.act({ type: 'stop-timer', timer: 'IdleHold' });
+      s.mode = 'Active';
+      st.openConnection('in');
       return;
     case 'Connect':
     case 'Active':

@@ -361,6 +361,17 @@ describe('collision detection (RFC 4271 §6.8, RFC 6286 §2.3)', () => {
     const h = new Harness(config());
     expect(h.fire({ type: 'TcpConnectionConfirmed' })).toEqual([{ type: 'reject-incoming', notification: { code: 6, subcode: 5, data: Buffer.alloc(0) } }]);
   });
+
+  it('a started peer waiting out its idle hold takes the peer\'s connection', () => {
+    const h = new Harness(config());
+    h.fire({ type: 'ManualStart' });
+    h.fire({ type: 'TcpConnectionFails', conn: 'out' });
+    expect(h.session).toBe('Idle');
+    const a = h.fire({ type: 'TcpConnectionConfirmed' });
+    expect(a.some((x) => x.type === 'reject-incoming')).toBe(false);
+    expect(a).toContainEqual({ type: 'stop-timer', timer: 'IdleHold' });
+    expect(h.session).not.toBe('Idle');
+  });
 });
 
 describe('stops', () => {
