@@ -32,7 +32,10 @@ ms_since() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 stop_all() {
   trap - INT TERM EXIT
   say "stopping everything the demo started"
-  local p
+  local p f
+  # l2bgwd leaves its managed config database running for the next start to adopt;
+  # the demo started it, so the demo stops it too.
+  for f in "$DEMO"/l2bgw-*/config-db.pid; do [ -s "$f" ] && PIDS+=("$(cat "$f")"); done
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${PIDS[@]}"; do
     for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
@@ -145,7 +148,7 @@ start_gateway b 192.0.2.2 $AS_B "$LISTEN_B" "$PEERS_B" "$API_B"
 CLI_A="node bin/l2bgw.js --url http://127.0.0.1:$API_A --token-file $DEMO/l2bgw-a/admin.token"
 CLI_B="node bin/l2bgw.js --url http://127.0.0.1:$API_B --token-file $DEMO/l2bgw-b/admin.token"
 
-established() { grep -q '"msg":"peer [^"]* up' "$DEMO/l2bgw-$1/l2bgwd.log"; }
+established() { grep -q '"msg":"l2bgwd started"' "$DEMO/l2bgw-$1/l2bgwd.log" && grep -q '"msg":"peer [^"]* up' "$DEMO/l2bgw-$1/l2bgwd.log"; }
 t0=$(date +%s%N)
 wait_until 300 established a && wait_until 300 established b \
   || { echo "BGP sessions did not come up; see $DEMO/*/l2bgwd.log" >&2; exit 1; }

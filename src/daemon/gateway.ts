@@ -25,6 +25,8 @@ import { formatMac, parseIp, parseMac } from '../evpn/addr.js';
 import { VtepSwitch } from '../vtep/switch.js';
 import type { VtepSwitchStatus } from '../vtep/switch.js';
 import type { Config, EviConfig, PeerConfig, VtepConfig } from '../config/types.js';
+import type { ManualConnectionEntry } from '../api/config-store.js';
+import type { EffectiveMac } from '../api/state.js';
 import type { ConfigDiff } from '../config/diff.js';
 
 const EVPN = { afi: AFI.L2VPN, safi: SAFI.EVPN };
@@ -343,6 +345,23 @@ export class Gateway {
 
   peers(): PeerSnapshot[] {
     return this.speaker.peers();
+  }
+
+  /** Manual connections and MACs (REST/CLI): each switch gets those of its l2_gateway. */
+  setManual(entries: readonly ManualConnectionEntry[]): void {
+    for (const [name, sw] of this.switches) sw.setManual({ connections: entries.filter((e) => e.l2GatewaySwitch === name) });
+    const macs = entries.reduce((n, e) => n + e.macs.length, 0);
+    this.log.info({ connections: entries.length, macs }, `manual config: ${entries.length} connections, ${macs} remote MACs`);
+  }
+
+  effectiveMacs(switchName: string): EffectiveMac[] {
+    const sw = this.switches.get(switchName);
+    if (!sw) return [];
+    return sw.effectiveMacs().map((m) => {
+      const e: EffectiveMac = { mac: m.mac, logical_switch: m.logicalSwitch, dst_ip: m.dstIp, source: m.source };
+      if (m.ipaddr) e.ipaddr = m.ipaddr;
+      return e;
+    });
   }
 
   vteps(): VtepSwitchStatus[] {

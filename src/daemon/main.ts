@@ -16,6 +16,7 @@ import { createLogger } from '../log.js';
 import type { Logger } from '../log.js';
 import { Daemon } from './daemon.js';
 import { Gateway } from './gateway.js';
+import { startApi } from './api.js';
 
 /** Hard limit from a stop signal to exit, whatever the components do. */
 const EXIT_DEADLINE_MS = 5000;
@@ -101,6 +102,13 @@ export async function main(argv: readonly string[]): Promise<void> {
   // RFC 9003: tell the peers why; graceful restart lets them keep our routes meanwhile.
   daemon.onStop((reason) => gateway.stop(`l2bgwd shutting down (${reason})`), 'bgp');
   daemon.onReload((diff, next) => gateway.applyReload(diff, next), 'bgp');
+  let stopApi: (() => Promise<void>) | undefined;
+  daemon.onStart(async () => {
+    const r = await startApi(loaded.config, gateway, daemon.logger('api'));
+    if (!r.ok) throw new Error(`REST API: ${r.message}`);
+    stopApi = r.stop;
+  }, 'api');
+  daemon.onStop(() => stopApi?.(), 'api');
 
   const started = await daemon.start(loaded.config);
   if (!started.ok) {

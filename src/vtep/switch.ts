@@ -385,6 +385,14 @@ export class VtepSwitch {
 
   // ------------------------------------------------------------ writer source
 
+  /** The remote MACs this switch should hold now, with where each comes from (BGP or manual). */
+  effectiveMacs(): Array<{ mac: string; logicalSwitch: string; dstIp: string; ipaddr: string; source: 'bgp' | 'manual' }> {
+    const names = new Map(this.managed.map((m) => [m.uuid, m.name]));
+    return [...desired(this.inputs()).ucast.values()].map((u) => ({
+      mac: u.mac, logicalSwitch: names.get(u.logicalSwitch) ?? u.logicalSwitch, dstIp: u.locator.dstIp, ipaddr: u.ipaddr, source: u.source,
+    }));
+  }
+
   private inputs(): ReconcileInputs {
     return this.remote.inputs(this.managed);
   }

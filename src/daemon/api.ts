@@ -1,0 +1,112 @@
+/**
+ * The operator's side of l2bgwd: the config database (managed ovsdb-server under
+ * data_dir unless `config_db` names one), the REST API on `api.listen`, and the manual
+ * remote gateways, connections and MACs fed to the switches beside what BGP learned.
+ * The gateway stays the owner of routes and sessions; the API asks it.
+ */
+import type { Logger } from 'pino';
+import { loadOrCreateToken } from '../api/auth.js';
+import { ConfigStore } from '../api/config-store.js';
+import type { ManualConnectionEntry } from '../api/config-store.js';
+import { ManagedConfigDb } from '../api/managed-config-db.js';
+import { MetricsRegistry } from '../api/metrics.js';
+import { startApiServer } from '../api/server.js';
+import type { GatewayState, PeerView, RouteFilter, RouteView, VtepView } from '../api/state.js';
+import { OvsdbVtepDirectory } from '../api/vtep-directory.js';
+import { OvsdbClient } from '../vtep/ovsdb/client.js';
+import type { Config } from '../config/types.js';
+import type { Gateway } from './gateway.js';
+
+function gatewayState(g: Gateway): GatewayState {
+  return {
+    peers(): PeerView[] {
+      const counts = new Map(g.rib.peerSummaries().map((p) => [p.address, p.prefixes]));
+      const out = g.rib.adjRibOut().length;
+      return g.peers().map((p) => ({
+        address: p.address,
+        remote_as: p.remoteAs,
+        state: p.state,
+        uptime: p.uptime ?? 0,
+        prefixes_received: counts.get(p.address) ?? 0,
+        prefixes_sent: p.state === 'Established' ? out : 0,
+      }));
+    },
+    routes(filter: RouteFilter): RouteView[] {
+      return g.routes(filter).flatMap((r): RouteView[] => {
+        if (r.routeType !== 2 && r.routeType !== 3) return [];
+        const mac = /\[([0-9a-f]{2}(?::[0-9a-f]{2}){5})\]/.exec(r.prefix)?.[1];
+        const ip = r.routeType === 2 ? /\]:\[(?:32|128)\]:\[([^\]]+)\]$/.exec(r.prefix)?.[1] : undefined;
+        const view: RouteView = {
+          type: r.routeType,
+          vni: r.vni ?? 0,
+          rd: r.rd,
+          next_hop: r.nextHop ?? '',
+          peer: r.peer,
+          best: r.best,
+          installed: r.best && r.peer !== 'local' && !r.ineligible && (r.nextHop ?? '').includes('.'),
+          route_targets: r.routeTargets,
+        };
+        if (mac) view.mac = mac;
+        if (ip) view.ip = ip;
+        if (r.peer === 'local') view.not_installed_reason = 'local';
+        else if (r.nextHop && !r.nextHop.includes('.')) view.not_installed_reason = 'ipv6-next-hop';
+        if (r.macMobility) view.mac_mobility_seq = r.macMobility.seq;
+        return [view];
+      });
+    },
+    vteps(): VtepView[] {
+      return g.vteps().map((s) => ({ switch: s.name, ovsdb: s.ovsdb, connected: s.connected, remote_macs: g.effectiveMacs(s.name) }));
+    },
+  };
+}
+
+/** Starts the REST API; returns its stop function, or an error message. */
+export async function startApi(config: Config, gateway: Gateway, log: Logger): Promise<{ ok: true; stop: () => Promise<void> } | { ok: false; message: string }> {
+  const api = config.api;
+  if (!api) return { ok: true, stop: async () => {} };
+  const token = await loadOrCreateToken(api.token_file);
+  if (!token.ok) return { ok: false, message: token.message };
+
+  let managed: ManagedConfigDb | undefined;
+  let remote = config.config_db;
+  if (!remote) {
+    managed = new ManagedConfigDb({ dataDir: config.data_dir, log: log.child({ part: 'config-db' }) });
+    const m = await managed.start();
+    if (!m.ok) return { ok: false, message: `config database: ${m.message}` };
+    remote = managed.remote;
+  }
+  const opened = await ConfigStore.open({ remote });
+  if (!opened.ok) return { ok: false, message: `config database ${remote}: ${opened.error.message}` };
+  const store = opened.value;
+
+  const directory = new OvsdbVtepDirectory();
+  const clients: OvsdbClient[] = [];
+  for (const v of config.vteps) {
+    const client = new OvsdbClient({ remote: v.ovsdb });
+    clients.push(client);
+    const c = await client.connect();
+    if (!c.ok) return { ok: false, message: `switch ${v.switch} (${v.ovsdb}): ${c.error.message}` };
+    const added = await directory.add(client, [v.switch]);
+    if (!added.ok) return { ok: false, message: `switch ${v.switch}: ${added.error.message}` };
+  }
+
+  const feed = (entries: readonly ManualConnectionEntry[]): void => gateway.setManual(entries);
+  feed(store.manualState());
+  const unsubscribe = store.onChange(feed);
+
+  const metrics = new MetricsRegistry();
+  const server = await startApiServer({
+    store, directory, state: gatewayState(gateway), metrics, token: token.token, log, host: api.listen.host, port: api.listen.port,
+  });
+  return {
+    ok: true,
+    stop: async () => {
+      unsubscribe();
+      await server.app.close();
+      await store.close();
+      await Promise.all(clients.map((c) => c.close()));
+      // The managed config database keeps running for the next start to adopt (DESIGN.md §4).
+      managed?.release();
+    },
+  };
+}
