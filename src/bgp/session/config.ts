@@ -96,7 +96,8 @@ export function toFsmConfig(bgp: BgpConfig, peer: PeerConfig, timing: SessionTim
     idleHoldMax: timing.idleHoldMax,
     stableTime: timing.stableTime,
   };
-  if (peer.gracefulRestart) cfg.gracefulRestart = { restartTime: timing.restartTime, forwardingPreserved: false };
+  // RFC 4724 §3 F bit: the switch keeps forwarding on the rows we leave in place while l2bgwd restarts.
+  if (peer.gracefulRestart) cfg.gracefulRestart = { restartTime: timing.restartTime, forwardingPreserved: true };
   return cfg;
 }
 
