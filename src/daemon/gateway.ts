@@ -194,7 +194,10 @@ export class Gateway {
   async stop(communication: string): Promise<void> {
     if (this.tickTimer) clearTimeout(this.tickTimer);
     if (this.routesCompleteTimer) clearTimeout(this.routesCompleteTimer);
-    await Promise.all([this.speaker.close(communication), ...[...this.switches.values()].map((s) => s.stop())]);
+    // Switches first: the sessions going down must not withdraw rows the switch forwards on.
+    this.sinks.clear();
+    await Promise.all([...this.switches.values()].map((s) => s.stop()));
+    await this.speaker.close(communication);
   }
 
   // ------------------------------------------------------------ BGP events
