@@ -13,7 +13,7 @@ import type { Logger } from 'pino';
 import { BgpSpeaker } from '../bgp/session/speaker.js';
 import type { Peer, PeerSnapshot } from '../bgp/session/peer.js';
 import type { BgpConfig as SessionBgpConfig, PeerConfig as SessionPeerConfig } from '../bgp/session/config.js';
-import { parseRouterId } from '../bgp/session/config.js';
+import { parseRouterId } from '../bgp/wire/ipv4.js';
 import { describeReason } from '../bgp/session/peer.js';
 import type { Negotiated, DownReason } from '../bgp/fsm/types.js';
 import { AFI, SAFI } from '../bgp/wire/types.js';

@@ -3,6 +3,7 @@
  * and the `bgp` section, in camelCase. The YAML loader validates and maps onto these;
  * `toFsmConfig` fills the defaults.
  */
+import { parseRouterId } from '../wire/ipv4.js';
 import type { Family } from '../wire/types.js';
 import { AFI, SAFI } from '../wire/types.js';
 import type { FsmConfig } from '../fsm/types.js';
@@ -65,23 +66,6 @@ export const SPEAKER_FAMILIES: readonly Family[] = [
   { afi: AFI.IPV4, safi: SAFI.UNICAST },
   { afi: AFI.L2VPN, safi: SAFI.EVPN },
 ];
-
-/** Dotted quad → uint32; undefined when malformed. */
-export function parseRouterId(text: string): number | undefined {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
-  if (!m) return undefined;
-  let v = 0;
-  for (let i = 1; i <= 4; i++) {
-    const o = Number(m[i]);
-    if (o > 255) return undefined;
-    v = v * 256 + o;
-  }
-  return v;
-}
-
-export function formatRouterId(id: number): string {
-  return [id >>> 24, (id >>> 16) & 0xff, (id >>> 8) & 0xff, id & 0xff].join('.');
-}
 
 export function toFsmConfig(bgp: BgpConfig, peer: PeerConfig, timing: SessionTiming = DEFAULT_TIMING): FsmConfig {
   const cfg: FsmConfig = {

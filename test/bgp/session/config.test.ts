@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatRouterId, needsReset, parseRouterId, toFsmConfig } from '../../../src/bgp/session/config.js';
+import { needsReset, toFsmConfig } from '../../../src/bgp/session/config.js';
+import { formatRouterId, parseRouterId } from '../../../src/bgp/wire/ipv4.js';
 
 describe('session config', () => {
   it('router ids are uint32 both ways', () => {
