@@ -163,6 +163,14 @@ describe.skipIf(missing !== undefined)('l2bgwd with gobgpd and a hardware_vtep d
     await waitFor(() => !remoteMacs().includes('198.51.100.7'), 'the connection locator to leave the flood set', 20_000);
   }, 60_000);
 
+  it('/metrics counts sessions, routes in and out, and rows written', async () => {
+    await waitFor(async () => /l2bgw_ovsdb_rows_written_total\{db="ps0"\} [1-9]/.test(await (await fetch(`${api}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text()), 'rows in /metrics', 10_000);
+    const text = await (await fetch(`${api}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text();
+    expect(text).toMatch(/l2bgw_bgp_sessions\{state="Established"\} 1/);
+    expect(text).toMatch(new RegExp(`l2bgw_bgp_routes_in_total\\{peer="${GOBGP.replaceAll('.', '\\.')}"\\} [1-9]`));
+    expect(text).toMatch(/l2bgw_bgp_routes_out_total\{peer="127\.0\.0\.4"\} [1-9]/);
+  }, 30_000);
+
   it('SIGTERM: Cease/Administrative Shutdown to GoBGP, rows left in place, exit 0', async () => {
     const rowsBefore = remoteMacs();
     daemon.kill('SIGTERM');

@@ -95,12 +95,26 @@ export async function startApi(config: Config, gateway: Gateway, log: Logger): P
   const unsubscribe = store.onChange(feed);
 
   const metrics = new MetricsRegistry();
+  gateway.setMetrics(metrics);
+  // Switch writers report through their status; fold it into the counters now and then.
+  const seen = new Map<string, { rows: number; txns: number }>();
+  const poll = setInterval(() => {
+    for (const s of gateway.vteps()) {
+      const before = seen.get(s.name) ?? { rows: 0, txns: 0 };
+      const w = s.writer;
+      if (w.rowsWritten + w.rowsDeleted > before.rows) metrics.rowsWritten(s.name, w.rowsWritten + w.rowsDeleted - before.rows);
+      if (w.transactions > before.txns) metrics.observeOvsdbTransaction(s.name, w.lastLatencyMs / 1000, true);
+      seen.set(s.name, { rows: w.rowsWritten + w.rowsDeleted, txns: w.transactions });
+    }
+  }, 2000);
+  poll.unref();
   const server = await startApiServer({
     store, directory, state: gatewayState(gateway), metrics, token: token.token, log, host: api.listen.host, port: api.listen.port,
   });
   return {
     ok: true,
     stop: async () => {
+      clearInterval(poll);
       unsubscribe();
       await server.app.close();
       await store.close();

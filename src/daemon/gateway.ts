@@ -22,6 +22,9 @@ import type { RibDelta, RibEvent } from '../evpn/rib/rib.js';
 import { routeRow } from '../evpn/rib/view.js';
 import type { RouteRow } from '../evpn/rib/view.js';
 import { formatMac, parseIp, parseMac } from '../evpn/addr.js';
+import { countEvpnRoutes } from '../evpn/nlri.js';
+import type { GatewayMetrics } from '../api/metrics.js';
+import type { UpdateMessage } from '../bgp/wire/types.js';
 import { VtepSwitch } from '../vtep/switch.js';
 import type { VtepSwitchStatus } from '../vtep/switch.js';
 import type { Config, EviConfig, PeerConfig, VtepConfig } from '../config/types.js';
@@ -100,6 +103,7 @@ export class Gateway {
   private readonly synced = new Set<string>();
   private routesComplete = false;
   private routesCompleteTimer: ReturnType<typeof setTimeout> | undefined;
+  private metrics: GatewayMetrics | undefined;
 
   constructor(opts: GatewayOptions) {
     this.config = opts.config;
@@ -126,13 +130,35 @@ export class Gateway {
         this.synced.add(peer.address);
         this.checkRoutesComplete();
       }
+      if (r.announced > 0) this.metrics?.routesIn(peer.address, r.announced);
       if (r.maxPrefixesExceeded && peer.config.maxPrefixes !== undefined) peer.maxPrefixesExceeded(EVPN, peer.config.maxPrefixes);
       this.afterEvent();
     });
     this.speaker.on('routeRefresh', (peer) => {
-      this.speaker.sendUpdates(peer, this.rib.routeRefresh(peer.address));
+      this.send(peer, this.rib.routeRefresh(peer.address));
     });
     this.speaker.on('down', (peer, reason) => this.onDown(peer, reason));
+    this.speaker.on('stateChange', () => this.countSessions());
+  }
+
+  /** Prometheus counters (REST /metrics): sessions by state, routes in and out per peer. */
+  setMetrics(m: GatewayMetrics): void {
+    this.metrics = m;
+    this.countSessions();
+  }
+
+  private countSessions(): void {
+    if (!this.metrics) return;
+    const byState: Record<string, number> = {};
+    for (const p of this.speaker.peers()) byState[p.state] = (byState[p.state] ?? 0) + 1;
+    this.metrics.setSessions(byState);
+  }
+
+  private send(peer: Peer | string, updates: UpdateMessage[]): void {
+    if (!this.speaker.sendUpdates(peer, updates) || !this.metrics) return;
+    let routes = 0;
+    for (const u of updates) if (u.attributes.mpReach) routes += countEvpnRoutes(u.attributes.mpReach.nlri);
+    if (routes > 0) this.metrics.routesOut(typeof peer === 'string' ? peer : peer.address, routes);
   }
 
   addSink(s: DeltaSink): void {
@@ -218,7 +244,7 @@ export class Gateway {
     );
     const evpn = neg.families.some((f) => f.afi === EVPN.afi && f.safi === EVPN.safi);
     this.log.info({ peer: peer.address, as: neg.peerAs, hold: neg.holdTime, evpn }, `peer ${peer.address} (AS ${neg.peerAs}) up${evpn ? '' : ', without l2vpn/evpn'}`);
-    if (evpn) this.speaker.sendUpdates(peer, this.rib.initialTable(peer.address));
+    if (evpn) this.send(peer, this.rib.initialTable(peer.address));
     this.afterEvent();
   }
 
@@ -233,7 +259,7 @@ export class Gateway {
 
   /** After every event: send what changed, re-arm the RIB's timer. */
   private afterEvent(): void {
-    for (const { peer, updates } of this.rib.flushOutgoing()) this.speaker.sendUpdates(peer, updates);
+    for (const { peer, updates } of this.rib.flushOutgoing()) this.send(peer, updates);
     if (this.tickTimer) clearTimeout(this.tickTimer);
     const next = this.rib.nextDeadline();
     if (next !== undefined) {

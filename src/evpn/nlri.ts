@@ -309,3 +309,10 @@ export function encodeEvpnRoute(r: EvpnRoute): Buffer {
   writeEvpnRoute(r, buf, 0);
   return buf;
 }
+
+/** Number of routes in an EVPN NLRI field, by walking type/length octets only (for counters). */
+export function countEvpnRoutes(buf: Buffer): number {
+  let n = 0;
+  for (let off = 0; off + 2 <= buf.length; off += 2 + buf[off + 1]) n++;
+  return n;
+}
