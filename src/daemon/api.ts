@@ -98,8 +98,16 @@ export async function startApi(config: Config, gateway: Gateway, log: Logger): P
   gateway.setMetrics(metrics);
   // Switch writers report through their status; fold it into the counters now and then.
   const seen = new Map<string, { rows: number; txns: number }>();
+  // Reconcile lag: how long a switch has had changes waiting to be written (0 when none).
+  const pendingSince = new Map<string, number>();
   const poll = setInterval(() => {
+    const now = performance.now();
     for (const s of gateway.vteps()) {
+      if (s.remote.pending > 0) {
+        if (!pendingSince.has(s.name)) pendingSince.set(s.name, now);
+      } else pendingSince.delete(s.name);
+      const since = pendingSince.get(s.name);
+      metrics.setReconcileLag(s.name, since === undefined ? 0 : (now - since) / 1000);
       const before = seen.get(s.name) ?? { rows: 0, txns: 0 };
       const w = s.writer;
       if (w.rowsWritten + w.rowsDeleted > before.rows) metrics.rowsWritten(s.name, w.rowsWritten + w.rowsDeleted - before.rows);
