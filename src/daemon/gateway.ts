@@ -86,6 +86,7 @@ export interface DeltaSink {
 
 /** How long switches keep rows they cannot yet prove stale, when a peer never sends End-of-RIB. */
 const ROUTES_COMPLETE_WAIT_MS = 30_000;
+const SYNC_PROGRESS_STEP = 10_000;
 
 export class Gateway {
   readonly rib: EvpnRib;
@@ -104,6 +105,7 @@ export class Gateway {
   private routesComplete = false;
   private routesCompleteTimer: ReturnType<typeof setTimeout> | undefined;
   private metrics: GatewayMetrics | undefined;
+  private readonly progressStep = new Map<string, number>();
 
   constructor(opts: GatewayOptions) {
     this.config = opts.config;
@@ -131,6 +133,7 @@ export class Gateway {
         this.checkRoutesComplete();
       }
       if (r.announced > 0) this.metrics?.routesIn(peer.address, r.announced);
+      if (!this.synced.has(peer.address)) this.syncProgress(peer.address);
       if (r.maxPrefixesExceeded && peer.config.maxPrefixes !== undefined) peer.maxPrefixesExceeded(EVPN, peer.config.maxPrefixes);
       this.afterEvent();
     });
@@ -188,6 +191,16 @@ export class Gateway {
     });
     this.switches.set(v.switch, sw);
     this.addSink(sw);
+  }
+
+  /** One info line per 10,000 routes of a peer's initial table: received, and rows the switches hold. */
+  private syncProgress(peer: string): void {
+    const received = this.rib.prefixCount(peer);
+    const step = Math.floor(received / SYNC_PROGRESS_STEP);
+    if (step <= (this.progressStep.get(peer) ?? 0)) return;
+    this.progressStep.set(peer, step);
+    const rows = [...this.switches.values()].reduce((n, s) => n + s.writerStats.rowsWritten, 0);
+    this.log.info({ peer, received, rowsWritten: rows }, `initial table from ${peer}: ${received} routes received, ${rows} switch rows written`);
   }
 
   private checkRoutesComplete(): void {

@@ -385,6 +385,11 @@ export class VtepSwitch {
 
   // ------------------------------------------------------------ writer source
 
+  /** The writer's counters, without computing the full status. */
+  get writerStats(): WriterStats {
+    return this.writer.stats;
+  }
+
   /** The remote MACs this switch should hold now, with where each comes from (BGP or manual). */
   effectiveMacs(): Array<{ mac: string; logicalSwitch: string; dstIp: string; ipaddr: string; source: 'bgp' | 'manual' }> {
     const names = new Map(this.managed.map((m) => [m.uuid, m.name]));
