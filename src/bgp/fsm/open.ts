@@ -16,17 +16,7 @@
 import { AFI, AS_TRANS, ErrorCode, SAFI } from '../wire/types.js';
 import type { Capability, Family, OpenMessage } from '../wire/types.js';
 import type { FsmConfig, Negotiated, NotificationData } from './types.js';
-
-/** RFC 4271 §6.2 OPEN message error subcodes. */
-export const OpenSubcode = {
-  UNSUPPORTED_VERSION: 1,
-  BAD_PEER_AS: 2,
-  BAD_BGP_IDENTIFIER: 3,
-  UNSUPPORTED_OPTIONAL_PARAMETER: 4,
-  UNACCEPTABLE_HOLD_TIME: 6,
-  /** RFC 5492 §5 */
-  UNSUPPORTED_CAPABILITY: 7,
-} as const;
+import { OpenSubcode } from '../wire/errors.js';
 
 export const BGP_VERSION = 4;
 
