@@ -16,16 +16,9 @@ import type { CodecContext, UpdateMessage } from '../src/bgp/wire/types.js';
 import { buildEvpnCommunities, TunnelType } from '../src/evpn/ext-communities.js';
 import { decodeEvpnNlri, encodeEvpnNlri } from '../src/evpn/nlri.js';
 import type { EvpnRoute } from '../src/evpn/types.js';
+import { option } from './options.js';
 
 const ESI0 = '00000000000000000000';
-
-function option(args: string[], name: string, fallback: number): number {
-  const i = args.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const n = Number(args[i + 1]);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} wants a positive integer`);
-  return n;
-}
 
 /** R type-2 routes (RFC 7432 §7.2), RD 192.0.2.P:VNI, ESI 0, tag 0, label = VNI, every other one with an IPv4 address. */
 function routesOf(peer: number, vni: number, firstMac: number, routes: number): EvpnRoute[] {

@@ -22,14 +22,7 @@ import type { RibDelta } from '../src/evpn/rib/rib.js';
 import { EVPN_AFI, EVPN_SAFI, evpnRouteValueLength, writeEvpnRoute } from '../src/evpn/nlri.js';
 import { TunnelType, buildEvpnCommunities } from '../src/evpn/ext-communities.js';
 import type { MacIpRoute } from '../src/evpn/types.js';
-
-function option(args: string[], name: string, fallback: number): number {
-  const i = args.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const n = Number(args[i + 1]);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} wants a positive integer`);
-  return n;
-}
+import { option } from './options.js';
 
 function collector(): () => void {
   const g = (globalThis as { gc?: () => void }).gc;

@@ -25,6 +25,7 @@ import { buildEvpnCommunities } from '../src/evpn/ext-communities.js';
 import { formatIp, formatMac } from '../src/evpn/addr.js';
 import type { MacIpRoute } from '../src/evpn/types.js';
 import type { UpdateMessage } from '../src/bgp/wire/types.js';
+import { option } from './options.js';
 
 const SCHEMA = '/usr/share/openvswitch/vtep.ovsschema';
 const VNI = 5000;
@@ -169,8 +170,7 @@ async function l2bgwWriter(sock: string, lsUuid: string, n: number): Promise<num
 }
 
 export async function run(args: string[]): Promise<Record<string, unknown>> {
-  const i = args.indexOf('--macs');
-  const n = i >= 0 ? Number(args[i + 1]) : 100_000;
+  const n = option(args, 'macs', 100_000);
   const dir = mkdtempSync(join(tmpdir(), 'l2bgw-bench-vtep-'));
   try {
     const server: Record<string, number> = {};

@@ -6,46 +6,17 @@
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { chmod, chown, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { setTimeout as sleep } from 'node:timers/promises';
+
+import { alive, freePort, waitFor } from './process.js';
 
 const run = promisify(execFile);
 
 export const FRR_BGPD = '/usr/lib/frr/bgpd';
 
-/** A free TCP port on `host` (bind 0, read it, release it). */
-export async function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen({ host, port: 0 }, () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-export async function waitFor(cond: () => boolean | Promise<boolean>, what: string, ms = 20_000, every = 50): Promise<void> {
-  const end = performance.now() + ms;
-  while (performance.now() < end) {
-    if (await cond()) return;
-    await sleep(every);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { freePort, waitFor };
 
 async function stopPid(pid: number | undefined, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   if (pid === undefined || !alive(pid)) return;

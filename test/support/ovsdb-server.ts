@@ -5,13 +5,11 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm, readFile, unlink, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { alive, freePort, waitFor as waitForShared } from './process.js';
 
 const run = promisify(execFile);
 
@@ -60,35 +58,12 @@ export interface OvsdbServer {
   dispose(): Promise<void>;
 }
 
-async function waitFor(cond: () => boolean | Promise<boolean>, what: string, ms = 10_000): Promise<void> {
-  const end = performance.now() + ms;
-  while (performance.now() < end) {
-    if (await cond()) return;
-    await sleep(20);
-  }
-  throw new Error(`timed out waiting for ${what}`);
+/** The servers answer fast: poll often, give up after 10 s. */
+function waitFor(cond: () => boolean | Promise<boolean>, what: string, ms = 10_000): Promise<void> {
+  return waitForShared(cond, what, ms, 20);
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** A port free right now on 127.0.0.1 (for remotes whose bound port the server does not report apart). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 /** A throwaway CA with a server and a client certificate (SAN IP:127.0.0.1), made with openssl in `dir`. */
 export async function makeTestPki(dir: string): Promise<{ caFile: string; server: { keyFile: string; certFile: string }; client: { keyFile: string; certFile: string } }> {

@@ -61,15 +61,8 @@ export interface PeerSnapshot {
   lastErrorReason?: DownReason;
   messagesIn: MessageCounters;
   messagesOut: MessageCounters;
-  negotiated?: {
-    holdTime: number;
-    keepaliveTime: number;
-    families: Family[];
-    missingFamilies: Family[];
-    fourOctetAs: boolean;
-    routeRefresh: boolean;
-    enhancedRouteRefresh: boolean;
-    peerId: number;
+  /** What the session agreed (fsm Negotiated), the peer's graceful restart reduced to a flag. */
+  negotiated?: Pick<Negotiated, 'holdTime' | 'keepaliveTime' | 'families' | 'missingFamilies' | 'fourOctetAs' | 'routeRefresh' | 'enhancedRouteRefresh' | 'peerId'> & {
     peerGracefulRestart: boolean;
   };
   connections: number;

@@ -1,0 +1,36 @@
+/** Small process and port helpers shared by the test harnesses. */
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** A free TCP port on `host` right now (bind 0, read it, release it). */
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen({ host, port: 0 }, () => {
+      const port = (srv.address() as AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Polls `cond` every `every` ms until true; throws naming `what` after `ms`. */
+export async function waitFor(cond: () => boolean | Promise<boolean>, what: string, ms = 20_000, every = 50): Promise<void> {
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    if (await cond()) return;
+    await sleep(every);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Whether a process with this pid exists. */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
