@@ -1,5 +1,5 @@
 /**
- * The daemon's lifecycle: start (data_dir, pidfile, component start hooks),
+ * The daemon's lifecycle: start (data_dir, pidfile, restart marker, component start hooks),
  * reload (parse the new file; on success hand the diff to the reload hooks,
  * on failure keep the running config), stop (component stop hooks in reverse
  * order of registration, under a deadline so that a hung component cannot
@@ -15,6 +15,8 @@ import type { Config } from '../config/types.js';
 import { componentLogger } from '../log.js';
 import type { Component, Logger } from '../log.js';
 import { acquirePidfile, releasePidfile } from './pidfile.js';
+import { takeRunMarker } from './run-marker.js';
+import type { PreviousRun } from './run-marker.js';
 
 export type StartHook = (config: Config) => void | Promise<void>;
 export type StopHook = (reason: string) => void | Promise<void>;
@@ -52,6 +54,7 @@ export class Daemon {
   private readonly reloadHooks: Named<ReloadHook>[] = [];
   private current: Config | undefined;
   private pidPath: string | undefined;
+  private previous: PreviousRun | undefined;
   private keepAlive: NodeJS.Timeout | undefined;
   private stopping: Promise<StopResult> | undefined;
   private reloads: Promise<unknown> = Promise.resolve();
@@ -74,6 +77,11 @@ export class Daemon {
 
   get pidfile(): string | undefined {
     return this.pidPath;
+  }
+
+  /** Set from start on when an earlier run left its marker in data_dir: this start is a restart. */
+  get previousRun(): PreviousRun | undefined {
+    return this.previous;
   }
 
   get isStopping(): boolean {
@@ -104,6 +112,11 @@ export class Daemon {
     const pid = await acquirePidfile(pidPath);
     if (!pid.ok) return pid;
     this.pidPath = pidPath;
+    // Before the start hooks: they decide how to behave after a restart.
+    const marker = await takeRunMarker(dataDir, { pid: process.pid, started: new Date() });
+    for (const w of marker.warnings) this.log.warn({ data_dir: dataDir }, w);
+    this.previous = marker.previous;
+    if (marker.previous) this.log.info({ previous: marker.previous }, `restart: an earlier l2bgwd ran with this data_dir${marker.previous.started ? ` (started ${marker.previous.started})` : ''}`);
     this.current = config;
     this.root.level = config.log_level;
     // Nothing else may hold the event loop open before components start; the daemon runs until stopped.

@@ -215,9 +215,23 @@ export class Gateway {
     if (this.routesCompleteTimer) clearTimeout(this.routesCompleteTimer);
     this.log.info(`routes complete (${why}): switches may now remove rows no route backs`);
     for (const s of this.sinks) s.setRoutesComplete?.(true);
+    if (this.speaker.isRestarting) {
+      // RFC 4724 §4.1: the restart is over once we have every table; new sessions are ordinary.
+      this.speaker.setRestarting(false);
+      this.log.info('restart complete: Graceful Restart R bit cleared for new sessions');
+    }
   }
 
-  async start(): Promise<void> {
+  /**
+   * `restarting`: an earlier l2bgwd ran with this data_dir (its switch rows are still in
+   * place and peers may hold its routes stale). Until routes are complete every OPEN
+   * carries the Graceful Restart R bit (RFC 4724 §4.1).
+   */
+  async start(opts: { restarting?: boolean } = {}): Promise<void> {
+    if (opts.restarting === true) {
+      this.speaker.setRestarting(true);
+      this.log.info('restarting: Graceful Restart R bit set until End-of-RIB from every peer');
+    }
     for (const v of this.config.vteps) this.addSwitch(v);
     // Switches connect in the background: an unreachable one is retried, never blocks BGP.
     for (const sw of this.switches.values()) void sw.start();

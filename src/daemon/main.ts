@@ -98,7 +98,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   installProcessHandlers(daemon, log, opts.config);
 
   const gateway = new Gateway({ config: loaded.config, logger: daemon.logger('bgp') });
-  daemon.onStart(() => gateway.start(), 'bgp');
+  daemon.onStart(() => gateway.start({ restarting: daemon.previousRun !== undefined }), 'bgp');
   // RFC 9003: tell the peers why; graceful restart lets them keep our routes meanwhile.
   daemon.onStop((reason) => gateway.stop(`l2bgwd shutting down (${reason})`), 'bgp');
   daemon.onReload((diff, next) => gateway.applyReload(diff, next), 'bgp');

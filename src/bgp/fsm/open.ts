@@ -43,7 +43,8 @@ export function buildOpen(cfg: FsmConfig): OpenMessage {
   if (cfg.gracefulRestart) {
     caps.push({
       kind: 'graceful-restart',
-      restarting: false,
+      // RFC 4724 §4.1: the driver knows whether we restarted; the FSM only carries it.
+      restarting: cfg.gracefulRestart.restarting ?? false,
       notification: false,
       restartTime: cfg.gracefulRestart.restartTime & 0xfff,
       families: cfg.families.map((f) => ({ ...f, forwardingPreserved: cfg.gracefulRestart?.forwardingPreserved ?? false })),

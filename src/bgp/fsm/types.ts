@@ -38,6 +38,8 @@ export interface GracefulRestartConfig {
   restartTime: number;
   /** F bit for every family we announce. */
   forwardingPreserved: boolean;
+  /** R bit (RFC 4724 §4.1): set in every OPEN while the speaker restarts. */
+  restarting?: boolean;
 }
 
 export interface FsmConfig {

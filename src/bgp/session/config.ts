@@ -67,7 +67,8 @@ export const SPEAKER_FAMILIES: readonly Family[] = [
   { afi: AFI.L2VPN, safi: SAFI.EVPN },
 ];
 
-export function toFsmConfig(bgp: BgpConfig, peer: PeerConfig, timing: SessionTiming = DEFAULT_TIMING): FsmConfig {
+/** `restarting`: the speaker restarted and has not yet its peers' tables (RFC 4724 §4.1 R bit). */
+export function toFsmConfig(bgp: BgpConfig, peer: PeerConfig, timing: SessionTiming = DEFAULT_TIMING, restarting = false): FsmConfig {
   const cfg: FsmConfig = {
     localAs: bgp.localAs,
     remoteAs: peer.remoteAs,
@@ -81,8 +82,17 @@ export function toFsmConfig(bgp: BgpConfig, peer: PeerConfig, timing: SessionTim
     stableTime: timing.stableTime,
   };
   // RFC 4724 §3 F bit: the switch keeps forwarding on the rows we leave in place while l2bgwd restarts.
-  if (peer.gracefulRestart) cfg.gracefulRestart = { restartTime: timing.restartTime, forwardingPreserved: true };
+  if (peer.gracefulRestart) {
+    cfg.gracefulRestart = { restartTime: timing.restartTime, forwardingPreserved: true };
+    if (restarting) cfg.gracefulRestart.restarting = true;
+  }
   return cfg;
+}
+
+/** The same FSM config with the R bit set or cleared; sessions up keep their OPEN, the next ones carry it. */
+export function withRestarting(cfg: FsmConfig, restarting: boolean): FsmConfig {
+  if (!cfg.gracefulRestart || (cfg.gracefulRestart.restarting ?? false) === restarting) return cfg;
+  return { ...cfg, gracefulRestart: { ...cfg.gracefulRestart, restarting } };
 }
 
 /** Fields whose change needs the session to be reset (RFC 4486 Cease 6 "other configuration change"). */

@@ -29,7 +29,7 @@ import type {
   SessionState,
   TimerName,
 } from '../fsm/types.js';
-import { DEFAULT_PORT } from './config.js';
+import { DEFAULT_PORT, withRestarting } from './config.js';
 import type { PeerConfig } from './config.js';
 
 /** What the peer reports to its speaker (which re-emits it to the layers above). */
@@ -202,6 +202,14 @@ export class Peer {
       return;
     }
     this.post({ kind: 'reconfigure', config: fsmConfig, peer });
+  }
+
+  /**
+   * RFC 4724 §4.1: the R bit of the OPENs this peer sends from now on. A session already
+   * up is left alone (its OPEN is history); the next connection carries the new value.
+   */
+  setRestarting(restarting: boolean): void {
+    this.post({ kind: 'call', fn: () => { this.fsm = { ...this.fsm, config: withRestarting(this.fsm.config, restarting) }; } });
   }
 
   /**

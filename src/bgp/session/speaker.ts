@@ -75,6 +75,8 @@ export class BgpSpeaker extends EventEmitter<SpeakerEvents> {
   private readonly byAddress = new Map<string, Peer>();
   private server: Server | undefined;
   private started = false;
+  /** RFC 4724 §4.1: we restarted and do not have every peer's table yet. */
+  private restarting = false;
   /** Connections refused because their source is no configured peer. */
   rejectedConnections = 0;
 
@@ -137,7 +139,7 @@ export class BgpSpeaker extends EventEmitter<SpeakerEvents> {
       this.updatePeer(cfg);
       return existing;
     }
-    const peer = new Peer({ ...cfg, address: key }, toFsmConfig(this.config, cfg, this.timing), this.relay, this.log?.child({ peer: key }));
+    const peer = new Peer({ ...cfg, address: key }, toFsmConfig(this.config, cfg, this.timing, this.restarting), this.relay, this.log?.child({ peer: key }));
     this.byAddress.set(key, peer);
     this.config.peers.push(cfg);
     if (this.started) peer.start();
@@ -152,7 +154,20 @@ export class BgpSpeaker extends EventEmitter<SpeakerEvents> {
       return;
     }
     const next = { ...cfg, address: peer.address };
-    peer.reconfigure(next, needsReset(peer.config, next) ? toFsmConfig(this.config, next, this.timing) : undefined);
+    peer.reconfigure(next, needsReset(peer.config, next) ? toFsmConfig(this.config, next, this.timing, this.restarting) : undefined);
+  }
+
+  /**
+   * RFC 4724 §4.1: while set, every OPEN carries the Restart State bit, telling the peers
+   * we restarted (they keep our routes stale and need not wait for our End-of-RIB).
+   */
+  setRestarting(restarting: boolean): void {
+    this.restarting = restarting;
+    for (const p of this.byAddress.values()) p.setRestarting(restarting);
+  }
+
+  get isRestarting(): boolean {
+    return this.restarting;
   }
 
   /** Sends Cease 6/3 (peer de-configured), waits for the close, forgets the peer. */
