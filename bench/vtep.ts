@@ -125,7 +125,7 @@ async function l2bgwWriter(sock: string, lsUuid: string, n: number): Promise<num
   const c = await client.connect();
   if (!c.ok) throw new Error(c.error.message);
   const late: { writer?: VtepWriter } = {};
-  const mon = await client.monitor(VTEP_DB, vtepSchema, { Logical_Switch: {}, Ucast_Macs_Remote: {}, Mcast_Macs_Remote: {}, Physical_Locator: {}, Physical_Locator_Set: {} }, () => late.writer?.observedChanged());
+  const mon = await client.monitor(VTEP_DB, vtepSchema, { Logical_Switch: {}, Ucast_Macs_Remote: {}, Mcast_Macs_Remote: {}, Physical_Locator: {}, Physical_Locator_Set: {} }, (changes) => late.writer?.observedChanged(changes.map((c) => c.uuid)));
   if (!mon.ok) throw new Error(mon.error.message);
   const m = mon.value;
   const macs: RemoteMac[] = [];

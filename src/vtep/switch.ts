@@ -322,15 +322,20 @@ export class VtepSwitch {
   private onChanges(changes: TypedRowChange<WatchedTables>[], source: UpdateSource): void {
     // The initial snapshot arrives before `mon` is set; startMonitor reads it then.
     if (!this.mon || this.stopped) return;
-    let local = source !== 'update';
-    let remote = source !== 'update';
+    if (source !== 'update') {
+      this.refreshLocal();
+      this.writer.observedChanged();
+      return;
+    }
+    let local = false;
+    const remote: string[] = [];
     for (const c of changes) {
       if (LOCAL_TABLES.has(c.table)) local = true;
-      if (REMOTE_TABLES.has(c.table)) remote = true;
-      if (local && remote) break;
+      if (REMOTE_TABLES.has(c.table)) remote.push(c.uuid);
     }
     if (local) this.refreshLocal();
-    if (remote) this.writer.observedChanged();
+    // The writer tells the echo of its own commits from other writers' changes.
+    if (remote.length > 0) this.writer.observedChanged(remote);
   }
 
   /** Re-read the local side and tell the owner what changed. */
@@ -388,6 +393,11 @@ export class VtepSwitch {
   /** The writer's counters, without computing the full status. */
   get writerStats(): WriterStats {
     return this.writer.stats;
+  }
+
+  /** The remote-side rows last seen in the database (kept while disconnected); undefined before the first snapshot. */
+  remoteRows(): ObservedState | undefined {
+    return this.observeRows();
   }
 
   /** The remote MACs this switch should hold now, with where each comes from (BGP or manual). */

@@ -7,6 +7,10 @@
  *   the plan stale; after the commit the rest of the plan is dropped and a
  *   new one is computed from the freshest inputs and observed rows. Nothing
  *   stale is queued.
+ * - Echoes: a monitor update that only shows rows our own commits touched
+ *   (their echo, RFC 7047 §4.1.6) needs no new diff; any other change does.
+ *   Updates that arrive while a transaction is in flight are judged once its
+ *   reply names the rows it touched.
  * - Freshness: before re-diffing, the observed rows must show what our last
  *   commits inserted and deleted (the monitor update may trail the reply);
  *   after `freshnessTimeoutMs` it proceeds anyway (a stale diff could then
@@ -24,7 +28,7 @@
  * One writer per (connection, database): switches sharing a database share
  * a writer, with their logical switches and inputs merged.
  */
-import { batch, bindBatch, insertedRows, learnUuids } from './reconcile/batch.js';
+import { batch, bindBatch, insertedRows, learnUuids, touchedRows } from './reconcile/batch.js';
 import type { Batch, BatchOptions, RootTable } from './reconcile/batch.js';
 import { desired } from './reconcile/desired.js';
 import { diff } from './reconcile/diff.js';
@@ -101,6 +105,11 @@ export class VtepWriter {
   private retryMs: number;
   /** our committed inserts and deletes the monitor has not shown yet */
   private unseen: { inserted: RowRef[]; deleted: RowRef[] } = { inserted: [], deleted: [] };
+  /** rows our commits touched whose echo has not arrived yet */
+  private readonly echoes = new Set<string>();
+  /** rows changed while a transaction was in flight, judged after its reply */
+  private heldChanges: string[] = [];
+  private inFlight = false;
 
   private readonly transactor: Transactor;
   private readonly source: WriterSource;
@@ -122,10 +131,29 @@ export class VtepWriter {
     this.kick();
   }
 
-  /** The observed rows changed (monitor update, resync): re-check once the current plan is done. */
-  observedChanged(): void {
+  /**
+   * The observed rows changed: re-check once the current plan is done.
+   * With `changed` (uuids of the rows a monitor update touched), changes
+   * that are only the echo of our own commits are ignored; without it
+   * (resync, lock regained) the rows are always re-checked.
+   */
+  observedChanged(changed?: Iterable<string>): void {
+    if (changed !== undefined) {
+      if (this.inFlight) {
+        for (const u of changed) this.heldChanges.push(u);
+        return;
+      }
+      if (!this.external(changed)) return;
+    }
     this.observedDirty = true;
     this.kick();
+  }
+
+  /** Consumes matching echoes; true when some change is not one. */
+  private external(changed: Iterable<string>): boolean {
+    let other = false;
+    for (const u of changed) if (!this.echoes.delete(u)) other = true;
+    return other;
   }
 
   /** Resolves when nothing is left to write and no transaction is in flight. */
@@ -182,6 +210,7 @@ export class VtepWriter {
   private plan(seen: ObservedState): Plan | undefined {
     this.inputsDirty = false;
     this.observedDirty = false;
+    this.echoes.clear();
     const want = desired(this.source.inputs());
     const d = diff(want, seen, { allowDeletes: this.source.allowDeletes() });
     const batches = batch(d, this.options);
@@ -225,7 +254,11 @@ export class VtepWriter {
           continue;
         }
         const t0 = performance.now();
+        this.inFlight = true;
         const r = await this.transactor.transact(this.db, bound.ops);
+        this.inFlight = false;
+        const held = this.heldChanges;
+        this.heldChanges = [];
         const c = this.counters;
         c.lastLatencyMs = performance.now() - t0;
         if (!r.ok) {
@@ -245,6 +278,8 @@ export class VtepWriter {
         for (const [name, uuid] of learnUuids(b, r.value)) plan.known.set(name, uuid);
         this.unseen.inserted.push(...insertedRows(b, r.value));
         this.unseen.deleted.push(...b.deletes);
+        for (const u of touchedRows(b, r.value)) this.echoes.add(u);
+        if (held.length > 0 && this.external(held)) this.observedDirty = true;
         this.options.onStats?.(this.stats);
         plan.next++;
         // Coalesce: changed inputs make the rest of the plan stale.

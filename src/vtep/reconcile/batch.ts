@@ -45,6 +45,8 @@ export interface Batch {
   /** Ucast/Mcast inserts: index of each insert in `ops` */
   rootInserts: { table: RootTable; index: number }[];
   deletes: { table: RootTable; uuid: string }[];
+  /** uuids of the rows updated */
+  updated: string[];
   counts: { inserted: number; updated: number; deleted: number };
 }
 
@@ -57,16 +59,15 @@ function whereUuid(uuid: string): unknown[] {
   return [['_uuid', '==', ['uuid', uuid]]];
 }
 
-function newKeysOf(c: Change): LocatorKey[] {
+const NO_KEYS: readonly LocatorKey[] = [];
+
+function newKeysOf(c: Change): readonly LocatorKey[] {
+  if (c.kind === 'insert-ucast' || c.kind === 'update-ucast') return c.locator && 'insert' in c.locator ? [c.locator.insert.key] : NO_KEYS;
   const keys: LocatorKey[] = [];
   const add = (r: LocatorRef | undefined): void => {
     if (r && 'insert' in r && !keys.includes(r.insert.key)) keys.push(r.insert.key);
   };
   switch (c.kind) {
-    case 'insert-ucast':
-    case 'update-ucast':
-      add(c.locator);
-      break;
     case 'insert-mcast':
     case 'update-mcast':
       if ('insert' in c.set) for (const r of c.set.insert) add(r);
@@ -95,18 +96,20 @@ function phase(c: Change): number {
 function groups(changes: readonly Change[], bundles: readonly number[][]): Change[][][] {
   const unitOf = new Map<number, number[]>();
   for (const b of bundles) for (const i of b) unitOf.set(i, b);
-  const units: Change[][] = [];
+  const units: { changes: Change[]; phase: number; key: LocatorKey | undefined }[] = [];
   changes.forEach((c, i) => {
     const b = unitOf.get(i);
-    if (b === undefined) units.push([c]);
-    else if (b[0] === i) units.push(b.map((j) => changes[j]));
+    if (b === undefined) units.push({ changes: [c], phase: phase(c), key: newKeysOf(c)[0] });
+    else if (b[0] === i) {
+      const cs = b.map((j) => changes[j]);
+      units.push({ changes: cs, phase: Math.min(...cs.map(phase)), key: cs.flatMap(newKeysOf)[0] });
+    }
   });
   const out: Change[][][] = [];
   for (let p = 0; p <= 2; p++) {
     const byKey = new Map<LocatorKey, Change[][]>();
-    for (const u of units) {
-      if (Math.min(...u.map(phase)) !== p) continue;
-      const first = u.flatMap(newKeysOf)[0];
+    for (const { changes: u, phase: up, key: first } of units) {
+      if (up !== p) continue;
       if (first === undefined) {
         out.push([u]);
         continue;
@@ -130,12 +133,20 @@ export function batch(d: ReconcileDiff, options: BatchOptions = {}): Batch[] {
   let cur: Batch | undefined;
 
   const open = (): Batch => {
-    const b: Batch = { ops: [], rows: 0, defines: new Map(), imports: [], rootInserts: [], deletes: [], counts: { inserted: 0, updated: 0, deleted: 0 } };
+    const b: Batch = { ops: [], rows: 0, defines: new Map(), imports: [], rootInserts: [], deletes: [], updated: [], counts: { inserted: 0, updated: 0, deleted: 0 } };
     if (options.lock !== undefined) b.ops.push({ op: 'assert', lock: options.lock });
     batches.push(b);
     return b;
   };
-  const cost = (cs: readonly Change[]): number => cs.reduce((n, c) => n + rowCost(c), 0) + new Set(cs.flatMap(newKeysOf).filter((k) => !named.has(k))).size;
+  const cost = (cs: readonly Change[]): number => {
+    let n = 0;
+    const fresh = new Set<LocatorKey>();
+    for (const c of cs) {
+      n += rowCost(c);
+      for (const k of newKeysOf(c)) if (!named.has(k)) fresh.add(k);
+    }
+    return n + fresh.size;
+  };
 
   const locRef = (b: Batch, r: LocatorRef): Ref => {
     if ('uuid' in r) return ['uuid', r.uuid];
@@ -184,6 +195,7 @@ export function batch(d: ReconcileDiff, options: BatchOptions = {}): Batch[] {
         if (c.locator) row.locator = locRef(b, c.locator);
         if (c.ipaddr !== undefined) row.ipaddr = c.ipaddr;
         b.ops.push({ op: 'update', table: 'Ucast_Macs_Remote', where: whereUuid(c.uuid), row });
+        b.updated.push(c.uuid);
         b.counts.updated++;
         break;
       }
@@ -197,6 +209,7 @@ export function batch(d: ReconcileDiff, options: BatchOptions = {}): Batch[] {
       }
       case 'update-mcast':
         b.ops.push({ op: 'update', table: 'Mcast_Macs_Remote', where: whereUuid(c.uuid), row: { locator_set: setRef(b, c.set) } });
+        b.updated.push(c.uuid);
         b.counts.updated++;
         break;
       case 'delete-ucast':
@@ -234,16 +247,22 @@ export function bindBatch(b: Batch, known: ReadonlyMap<string, string>): { ok: t
   if (missing.length > 0) return { ok: false, missing };
   const imports = new Set(b.imports);
   const bind = (v: unknown): unknown => {
-    if (!Array.isArray(v)) {
-      if (typeof v !== 'object' || v === null) return v;
-      const o: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v)) o[k] = bind(x);
-      return o;
-    }
+    if (!Array.isArray(v)) return v;
     if (v.length === 2 && v[0] === 'named-uuid' && typeof v[1] === 'string' && imports.has(v[1])) return ['uuid', known.get(v[1])];
-    return v.map(bind);
+    if (v[0] === 'set' && Array.isArray(v[1])) return ['set', v[1].map(bind)];
+    return v;
   };
-  return { ok: true, ops: b.ops.map((op) => bind(op) as object) };
+  // References appear only as row values (locator, locator_set) or inside a set of them.
+  return {
+    ok: true,
+    ops: b.ops.map((op) => {
+      const row = (op as { row?: Record<string, unknown> }).row;
+      if (row === undefined) return op;
+      const bound: Record<string, unknown> = {};
+      for (const k in row) bound[k] = bind(row[k]);
+      return { ...op, row: bound };
+    }),
+  };
 }
 
 function resultUuid(r: unknown): string | undefined {
@@ -267,6 +286,17 @@ export function insertedRows(b: Batch, results: readonly unknown[]): { table: Ro
   for (const { table, index } of b.rootInserts) {
     const u = resultUuid(results[index]);
     if (u !== undefined) out.push({ table, uuid: u });
+  }
+  return out;
+}
+
+/** uuids of every row a committed batch inserted, updated or deleted: what its monitor echo will show. */
+export function touchedRows(b: Batch, results: readonly unknown[]): string[] {
+  const out: string[] = [...b.updated];
+  for (const d of b.deletes) out.push(d.uuid);
+  for (const r of results) {
+    const u = resultUuid(r);
+    if (u !== undefined) out.push(u);
   }
   return out;
 }

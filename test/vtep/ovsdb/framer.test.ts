@@ -93,6 +93,26 @@ describe('JsonFramer', () => {
       },
     ));
   });
+
+  it('property: strings dense in backslashes, quotes and brackets, split anywhere', () => {
+    const tricky = fc.string({ unit: fc.constantFrom('\\', '"', '{', '}', '[', ']', 'a', 'é') });
+    fc.assert(fc.property(fc.array(fc.tuple(tricky, tricky), { minLength: 1, maxLength: 4 }), fc.array(fc.nat(), { maxLength: 8 }), (pairs, rawCuts) => {
+      const values = pairs.map(([k, v]) => ({ [k]: [v, { k: v }] }));
+      const buf = Buffer.from(values.map((v) => JSON.stringify(v)).join(''), 'utf8');
+      const cuts = [...new Set(rawCuts.map((c) => c % (buf.length + 1)))].sort((a, b) => a - b);
+      const f = new JsonFramer();
+      const got: unknown[] = [];
+      let prev = 0;
+      for (const c of [...cuts, buf.length]) {
+        const r = f.push(buf.subarray(prev, c));
+        if (!r.ok) return false;
+        for (const m of r.messages) got.push(JSON.parse(m.toString('utf8')));
+        prev = c;
+      }
+      expect(got).toEqual(values);
+      return f.pending === 0;
+    }), { numRuns: 500 });
+  });
 });
 
 describe('decodeRpc', () => {

@@ -2,12 +2,13 @@
  * Framing of the OVSDB JSON-RPC stream (RFC 7047 §4: JSON-RPC 1.0 over a
  * stream, messages back to back with no delimiter).
  *
- * The framer scans bytes once, tracking string/escape state and bracket
- * depth, and yields each complete top-level JSON text as a Buffer. It does
- * not parse: numbers of any size, escaped quotes and braces inside strings,
- * and UTF-8 sequences split across chunks pass through untouched (every
- * byte of a multi-byte sequence is >= 0x80, so it never looks like a quote,
- * backslash or bracket). Top-level scalars are not allowed: JSON-RPC
+ * The framer scans bytes once (string content by indexOf), tracking
+ * string/escape state and bracket depth, and yields each complete
+ * top-level JSON text as a Buffer. It does not parse: numbers of any
+ * size, escaped quotes and braces inside strings, and UTF-8 sequences
+ * split across chunks pass through untouched (every byte of a multi-byte
+ * sequence is >= 0x80, so it never looks like a quote, backslash or
+ * bracket). Top-level scalars are not allowed: JSON-RPC
  * messages are objects (arrays are accepted too, to stay generic).
  */
 
@@ -27,6 +28,13 @@ const RBRACKET = 0x5d;
 
 function isWhitespace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+/** Backslashes immediately before `end`, not looking before `from`. */
+function trailingBackslashes(chunk: Buffer, from: number, end: number): number {
+  let k = end;
+  while (k > from && chunk[k - 1] === BACKSLASH) k--;
+  return end - k;
 }
 
 export class JsonFramer {
@@ -60,9 +68,21 @@ export class JsonFramer {
     for (let i = 0; i < n; i++) {
       const c = chunk[i];
       if (inString) {
-        if (escaped) escaped = false;
-        else if (c === BACKSLASH) escaped = true;
-        else if (c === QUOTE) inString = false;
+        if (escaped) {
+          escaped = false;
+          continue;
+        }
+        // Most of the stream is string content: jump to the next quote
+        // (memchr speed), then count the backslashes just before it. The run
+        // cannot reach back past i, where no escape was pending.
+        const q = chunk.indexOf(QUOTE, i);
+        if (q < 0) {
+          escaped = trailingBackslashes(chunk, i, n) % 2 === 1;
+          i = n;
+          break;
+        }
+        if (trailingBackslashes(chunk, i, q) % 2 === 0) inString = false;
+        i = q;
         continue;
       }
       if (depth === 0) {
