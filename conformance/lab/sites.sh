@@ -1,14 +1,16 @@
 #!/bin/bash
 # Emulated hardware VTEP sites with a real VXLAN data plane, for the data-plane test
 # and the demo. Each site n is a network namespace ${P}s<n> running ovs-vswitchd and
-# the OVS VTEP emulator (ovs-vtep, userspace datapath), with its own ovsdb-server
-# (Open_vSwitch + hardware_vtep) in the root namespace on a unix socket and on
-# tcp:127.0.0.1:$((TCP_PORT_BASE + n)). The remote tables are left empty: l2bgw
+# the OVS VTEP emulator (ovs-vtep, userspace datapath, run through vtep-emulator.py so
+# that it honours Physical_Locator.tunnel_key as hardware VTEPs do), with its own
+# ovsdb-server (Open_vSwitch + hardware_vtep) in the root namespace on a unix socket and
+# on tcp:127.0.0.1:$((TCP_PORT_BASE + n)). The remote tables are left empty: l2bgw
 # writes them. Sites share an underlay bridge in ${P}ul (10.200.0.<n>/24).
 #
 # Hosts: host n lives in ${P}h<n> with MAC 02:00:00:00:0<n>:01, IP 10.0.0.<n>/24,
-# plugged into site n's physical port p<n>. With 3 sites, site 3's port leads to a parked
-# link that `move-host` gives to host 2, so host 2's MAC and IP move there.
+# plugged into site n's physical port p<n>. With 3 sites, site 3 has a second port m3
+# leading to a parked link that `move-host` gives to host 2, so host 2's MAC and IP move
+# there.
 #
 #   sites.sh up            build SITES sites (2 or 3)
 #   sites.sh move-host     host 2 leaves site 2 and appears at site 3 (same MAC and IP)
@@ -16,7 +18,8 @@
 #   sites.sh down          stop what up started (by pidfile), delete the namespaces
 #
 # env: LAB_BASE (state dir), P (namespace prefix), SITES (2|3), TCP_PORT_BASE,
-#      VNI_1..VNI_3 (Logical_Switch ls0 tunnel_key per site, default 5000).
+#      VNI_1..VNI_3 (Logical_Switch ls0 tunnel_key per site, default 5000: a site with
+#      another VNI for the same network is reached through locators with a tunnel_key).
 # Every packet stays inside the namespaces made here; 10.0.0.0/24 and 10.200.0.0/24
 # exist only there.
 set -u
@@ -26,7 +29,7 @@ P=${P:-l2bgw-}
 SITES=${SITES:-2}
 TCP_PORT_BASE=${TCP_PORT_BASE:-26640}
 SCHEMA_DIR=/usr/share/openvswitch
-VTEP_SCRIPT=$SCHEMA_DIR/scripts/ovs-vtep
+VTEP_EMULATOR=$HERE/vtep-emulator.py
 NETTOOL="/usr/bin/python3 $HERE/nettool.py"
 
 site_env() {
@@ -54,7 +57,7 @@ up_netns() {
         ip -n ${P}ul link set u$n master br0; ip -n ${P}ul link set u$n up
         ip -n ${P}s$n link set ul$n up
     done
-    for ((n = 1; n <= SITES && n <= 2; n++)); do
+    for ((n = 1; n <= SITES; n++)); do
         ip netns add ${P}h$n; ip -n ${P}h$n link set lo up
         ip link add eth0 netns ${P}h$n type veth peer name p$n netns ${P}s$n
         ip -n ${P}s$n link set p$n up
@@ -63,11 +66,11 @@ up_netns() {
         ip netns exec ${P}h$n $NETTOOL txoff eth0
     done
     if [ "$SITES" -ge 3 ]; then
-        # Site 3's port leads to a parked link that host 2 takes when it moves (a link
+        # Site 3's port m3 leads to a parked link that host 2 takes when it moves (a link
         # with host 2's MAC inside host 2 before then would confuse its ARP).
         ip netns add ${P}park
-        ip link add eth1 netns ${P}park type veth peer name p3 netns ${P}s3
-        ip -n ${P}s3 link set p3 up
+        ip link add eth1 netns ${P}park type veth peer name m3 netns ${P}s3
+        ip -n ${P}s3 link set m3 up
         ip -n ${P}park link set eth1 address "$(host_mac 2)" mtu 1450
         ip netns exec ${P}park $NETTOOL txoff eth1
     fi
@@ -95,14 +98,17 @@ up_site() {    # $1 = site number
     wait_for 50 sx $n ip link show br-ul
     sx $n ip addr add $tip/24 dev br-ul
     sx $n ip link set br-ul up
-    sx $n ovs-vsctl add-br ps$n -- set Bridge ps$n datapath_type=netdev -- add-port ps$n p$n
+    local ports=p$n
+    [ "$n" = 3 ] && ports="p3 m3"
+    sx $n ovs-vsctl add-br ps$n -- set Bridge ps$n datapath_type=netdev
     sx $n vtep-ctl add-ps ps$n -- set Physical_Switch ps$n tunnel_ips=$tip
-    sx $n vtep-ctl add-port ps$n p$n
+    local port
+    for port in $ports; do sx $n ovs-vsctl add-port ps$n $port; sx $n vtep-ctl add-port ps$n $port; done
     # EVPN ingress replication: the switch copies BUM traffic to every remote VTEP itself
     # (source_node); the default (service_node) sends it to one locator only.
     sx $n vtep-ctl add-ls ls0 -- set Logical_Switch ls0 tunnel_key=$vni replication_mode=source_node
-    sx $n vtep-ctl bind-ls ps$n p$n 0 ls0
-    sx $n /usr/bin/python3 $VTEP_SCRIPT ps$n --pidfile=$d/run/ovs-vtep.pid \
+    for port in $ports; do sx $n vtep-ctl bind-ls ps$n $port 0 ls0; done
+    sx $n /usr/bin/python3 $VTEP_EMULATOR ps$n --pidfile=$d/run/ovs-vtep.pid \
         --log-file=$d/log/ovs-vtep.log --detach --no-chdir
     wait_for 50 test -s $d/run/ovs-vtep.pid
 }
