@@ -24,13 +24,16 @@ export interface RouteView {
   type: 2 | 3;
   vni: number;
   rd: string;
+  /** Ethernet tag ID (0 for VLAN-based service, RFC 7432 §6.1) */
+  eth_tag?: number;
   mac?: string;
+  /** type 2: the MAC+IP route's IP; type 3: the originating router's IP */
   ip?: string;
   next_hop: string;
   /** peer address, or "local" for originated routes */
   peer: string;
   best: boolean;
-  /** installed in the VTEP tables, or why not (e.g. "ipv6-next-hop") */
+  /** a managed switch holds the row (Ucast_Macs_Remote, or the unknown-dst locator set); if not, why (e.g. "no-logical-switch") */
   installed: boolean;
   not_installed_reason?: string;
   route_targets: string[];

@@ -17,7 +17,8 @@ import { OvsdbClient } from '../vtep/ovsdb/client.js';
 import type { Config } from '../config/types.js';
 import type { Gateway } from './gateway.js';
 
-function gatewayState(g: Gateway): GatewayState {
+/** The REST read side over the running gateway: sessions, routes, switches. */
+export function gatewayState(g: Gateway): GatewayState {
   return {
     peers(): PeerView[] {
       const counts = new Map(g.rib.peerSummaries().map((p) => [p.address, p.prefixes]));
@@ -34,22 +35,22 @@ function gatewayState(g: Gateway): GatewayState {
     routes(filter: RouteFilter): RouteView[] {
       return g.routes(filter).flatMap((r): RouteView[] => {
         if (r.routeType !== 2 && r.routeType !== 3) return [];
-        const mac = /\[([0-9a-f]{2}(?::[0-9a-f]{2}){5})\]/.exec(r.prefix)?.[1];
-        const ip = r.routeType === 2 ? /\]:\[(?:32|128)\]:\[([^\]]+)\]$/.exec(r.prefix)?.[1] : undefined;
         const view: RouteView = {
           type: r.routeType,
           vni: r.vni ?? 0,
           rd: r.rd,
+          eth_tag: r.ethTag ?? 0,
           next_hop: r.nextHop ?? '',
           peer: r.peer,
           best: r.best,
-          installed: r.best && r.peer !== 'local' && !r.ineligible && (r.nextHop ?? '').includes('.'),
+          installed: r.installed,
           route_targets: r.routeTargets,
         };
-        if (mac) view.mac = mac;
-        if (ip) view.ip = ip;
-        if (r.peer === 'local') view.not_installed_reason = 'local';
-        else if (r.nextHop && !r.nextHop.includes('.')) view.not_installed_reason = 'ipv6-next-hop';
+        if (r.mac !== undefined) view.mac = r.mac;
+        // Type 3 has no MAC; its IP is the originating router's (RFC 7432 §7.3).
+        const ip = r.routeType === 2 ? r.ip : r.originator;
+        if (ip !== undefined) view.ip = ip;
+        if (r.notInstalledReason !== undefined) view.not_installed_reason = r.notInstalledReason;
         if (r.macMobility) view.mac_mobility_seq = r.macMobility.seq;
         return [view];
       });

@@ -19,8 +19,8 @@ import type { Negotiated, DownReason } from '../bgp/fsm/types.js';
 import { AFI, SAFI } from '../bgp/wire/types.js';
 import { EvpnRib } from '../evpn/rib/rib.js';
 import type { RibDelta, RibEvent } from '../evpn/rib/rib.js';
-import { routeRow } from '../evpn/rib/view.js';
-import type { RouteRow } from '../evpn/rib/view.js';
+import { routeTable } from './routes.js';
+import type { GatewayRoute } from './routes.js';
 import { formatMac, parseIp, parseMac } from '../evpn/addr.js';
 import { countEvpnRoutes } from '../evpn/nlri.js';
 import type { GatewayMetrics } from '../api/metrics.js';
@@ -424,9 +424,9 @@ export class Gateway {
     return [...this.switches.values()].map((s) => s.status());
   }
 
-  routes(filter: RouteFilter = {}): RouteRow[] {
-    const t = now();
-    const rows = this.rib.locRib(filter.vni).map((p) => routeRow(p, t));
-    return filter.type === undefined ? rows : rows.filter((r) => r.routeType === filter.type);
+  /** The Loc-RIB's rows, each with whether a managed switch holds the row it maps to. */
+  routes(filter: RouteFilter = {}): GatewayRoute[] {
+    const switches = [...this.switches.values()].map((s) => s.remoteRows());
+    return routeTable(this.rib.locRib(filter.vni), switches, filter, now());
   }
 }

@@ -2,12 +2,15 @@
  * Display rows for the Adj-RIB-In, Loc-RIB and Adj-RIB-Out with the fields
  * of FRR's `show bgp l2vpn evpn` (JSON form): prefix, RD, next hop, route
  * targets, encapsulation, MAC mobility, best/stale/ineligible flags, peer,
- * AS path, local preference, origin, label (VNI) and age.
+ * AS path, local preference, origin, label (VNI) and age; and the route key
+ * fields as typed values (MAC, IP, Ethernet tag, originator), so no consumer
+ * reads them back out of the prefix text.
  */
 
 import { formatExtCommunities } from '../ext-communities.js';
 import { formatEvpnPrefix } from '../format.js';
-import { formatIp } from '../addr.js';
+import { formatEsi, formatIp, formatMac } from '../addr.js';
+import { readPmsiTunnel } from '../pmsi.js';
 import { INELIGIBLE, STALE } from './model.js';
 import type { PathView } from './rib.js';
 
@@ -16,6 +19,18 @@ export interface RouteRow {
   prefix: string;
   routeType: number;
   rd: string;
+  /** Ethernet tag ID (types 1, 2, 3, 5; RFC 7432 §7). */
+  ethTag?: number;
+  /** ESI as FRR shows it (types 1, 2, 4, 5), "00:00:…" when single-homed. */
+  esi?: string;
+  /** Type 2: "aa:bb:cc:dd:ee:ff". */
+  mac?: string;
+  /** Type 2 MAC+IP: the IPv4 or IPv6 address. */
+  ip?: string;
+  /** Types 3 and 4: the originating router's IP address (RFC 7432 §7.3, §7.4). */
+  originator?: string;
+  /** Type 3 with an ingress replication PMSI tunnel: the endpoint to flood to (RFC 6514 §5). */
+  tunnelEndpoint?: string;
   /** The Loc-RIB the row belongs to. */
   vni?: number;
   nextHop?: string;
@@ -61,6 +76,18 @@ export function routeRow(v: PathView, now: number): RouteRow {
     origin: ORIGIN[a.origin] ?? String(a.origin),
     age: Math.max(0, now - v.stamp),
   };
+  const r = v.route;
+  if (r.type !== 4) row.ethTag = r.ethTag;
+  if (r.type !== 3) row.esi = formatEsi(r.esi);
+  if (r.type === 2) {
+    row.mac = formatMac(r.mac);
+    if (r.ip) row.ip = formatIp(r.ip);
+  }
+  if (r.type === 3 || r.type === 4) row.originator = formatIp(r.originator);
+  if (r.type === 3 && a.pmsi) {
+    const pmsi = readPmsiTunnel(a.pmsi);
+    if (pmsi.kind === 'ingress-replication') row.tunnelEndpoint = formatIp(pmsi.endpoint);
+  }
   if (v.vni !== undefined) row.vni = v.vni;
   if (a.nextHop) row.nextHop = formatIp(a.nextHop);
   if (c.encapsulation !== undefined) row.encapsulation = c.encapsulation === 8 ? 'VXLAN' : String(c.encapsulation);

@@ -381,6 +381,10 @@ describe('views', () => {
       prefix: '[2]:[0]:[48]:[02:00:00:00:00:01]:[32]:[203.0.113.5]',
       routeType: 2,
       rd: '192.0.2.1:2',
+      ethTag: 0,
+      esi: '00:00:00:00:00:00:00:00:00:00',
+      mac: '02:00:00:00:00:01',
+      ip: '203.0.113.5',
       vni: 5000,
       nextHop: '198.51.100.1',
       routeTargets: ['65000:5000'],
@@ -398,5 +402,14 @@ describe('views', () => {
       age: 2,
     });
     expect(rib.peerSummaries()).toContainEqual({ address: P1, up: true, prefixes: 1, stale: 0 });
+  });
+
+  it('type 3 rows carry the originator and the ingress replication endpoint', () => {
+    setup();
+    rib.receiveUpdate(P1, announce([imet('198.51.100.7')], { nextHop: '198.51.100.9', pmsiVni: 5000 }), [], 5);
+    const [row] = rib.locRib(5000).map((v) => routeRow(v, 5));
+    expect(row).toMatchObject({ routeType: 3, ethTag: 0, originator: '198.51.100.7', tunnelEndpoint: '198.51.100.9', label: 5000, nextHop: '198.51.100.9' });
+    expect(row).not.toHaveProperty('mac');
+    expect(row).not.toHaveProperty('esi');
   });
 });
