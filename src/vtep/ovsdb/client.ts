@@ -14,6 +14,13 @@
  * monitors (resuming from the last transaction id where the server allows)
  * and re-requests locks.
  *
+ * Monitor updates are applied lazily: ovsdb-server sends a commit's update
+ * just before the transact reply, so decoding it first would delay the
+ * next transaction by the whole echo. An update is framed at once, and
+ * decoded after the replies that follow it (setImmediate), or as soon as
+ * anything reads the monitor's cache, another notification or request
+ * arrives, or the connection drops. Order among notifications is kept.
+ *
  * Left out: cancel (§4.1.4, ovsdb-server ignores it), monitor_cond_change,
  * set_db_change_aware, conditions with plain "monitor" (the server cannot
  * filter; all rows are cached), request timeouts (the inactivity probe
@@ -35,6 +42,13 @@ import type { Condition } from './codec/ops.js';
 import { ZERO_UUID } from './codec/values.js';
 import { checkTransactResult, rpcError } from './errors.js';
 import type { OvsdbError, OvsdbResult } from './errors.js';
+
+/** ovsdb-server's own serialization of update, update2 and update3 notifications. */
+const UPDATE_PREFIX = Buffer.from('{"id":null,"method":"update');
+
+function isUpdateNotification(text: Buffer): boolean {
+  return text.length > UPDATE_PREFIX.length && text.compare(UPDATE_PREFIX, 0, UPDATE_PREFIX.length, 0, UPDATE_PREFIX.length) === 0;
+}
 
 export type MonitorMethod = 'monitor_cond_since' | 'monitor_cond' | 'monitor';
 
@@ -155,6 +169,9 @@ export class OvsdbClient {
   private stateValue: ClientState = 'idle';
   private socket: net.Socket | undefined;
   private readonly framer = new JsonFramer();
+  /** framed update notifications not decoded yet (see above) */
+  private deferred: Buffer[] = [];
+  private flushScheduled = false;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly monitors = new Map<string, MonitorState>();
@@ -335,8 +352,14 @@ export class OvsdbClient {
       get method() { return m.method; },
       get lastTxnId() { return m.lastTxnId; },
       get resumed() { return m.resumed; },
-      rows: <K extends keyof T & string>(table: K) => m.cache.rows(table) as ReadonlyMap<string, T[K]>,
-      get: <K extends keyof T & string>(table: K, uuid: string) => m.cache.get(table, uuid) as T[K] | undefined,
+      rows: <K extends keyof T & string>(table: K) => {
+        this.flushUpdates();
+        return m.cache.rows(table) as ReadonlyMap<string, T[K]>;
+      },
+      get: <K extends keyof T & string>(table: K, uuid: string) => {
+        this.flushUpdates();
+        return m.cache.get(table, uuid) as T[K] | undefined;
+      },
       onChange: (fn: ChangeListener<T>) => {
         m.listeners.add(fn as ChangeListener<unknown>);
         return () => m.listeners.delete(fn as ChangeListener<unknown>);
@@ -478,6 +501,8 @@ export class OvsdbClient {
 
   private onClose(sock: net.Socket, remote: Remote): void {
     if (this.socket !== sock) return;
+    // Updates received before the drop are part of the state a resync resumes from.
+    this.flushUpdates();
     this.socket = undefined;
     this.stopProbe();
     const wasConnected = this.stateValue === 'connected';
@@ -505,14 +530,45 @@ export class OvsdbClient {
     this.probing = false;
     const f = this.framer.push(chunk);
     for (const text of f.messages) {
-      const msg = decodeRpc(text);
-      if (!msg.ok) {
-        this.protocolFailure(msg.error);
-        return;
+      if (isUpdateNotification(text)) {
+        this.deferred.push(text);
+        if (!this.flushScheduled) {
+          this.flushScheduled = true;
+          setImmediate(() => this.flushUpdates());
+        }
+        continue;
       }
-      this.dispatch(msg.value);
+      if (!this.handle(text)) return;
     }
     if (!f.ok) this.protocolFailure({ code: 'OVSDB_BAD_MESSAGE', message: f.error.message });
+  }
+
+  /** Decode and dispatch one framed message; false after a protocol failure. */
+  private handle(text: Buffer): boolean {
+    const msg = decodeRpc(text);
+    if (!msg.ok) {
+      this.protocolFailure(msg.error);
+      return false;
+    }
+    // Only replies may overtake deferred updates.
+    if (msg.value.kind !== 'response') this.flushUpdates();
+    this.dispatch(msg.value);
+    return true;
+  }
+
+  /** Apply the deferred monitor updates, in order. */
+  private flushUpdates(): void {
+    this.flushScheduled = false;
+    while (this.deferred.length > 0) {
+      const batch = this.deferred;
+      this.deferred = [];
+      for (let i = 0; i < batch.length; i++) {
+        if (!this.handle(batch[i])) {
+          this.deferred = [];
+          return;
+        }
+      }
+    }
   }
 
   private dispatch(msg: RpcMessage): void {

@@ -237,6 +237,27 @@ describe('monitors', () => {
     expect((await m.value.cancel()).ok).toBe(true);
   });
 
+  it('a commit\'s own update may trail its reply, but the cache shows the commit as soon as it is read', async () => {
+    const c = await connect(server.unixRemote);
+    const seen: string[] = [];
+    const m = await c.monitor(DB, vtepSchema, { Logical_Switch: { columns: ['name'] } }, (changes, source) => {
+      if (source === 'update') for (const ch of changes) seen.push(ch.kind);
+    });
+    expect(m.ok).toBe(true);
+    if (!m.ok) return;
+    const names = ['ls-echo-1', 'ls-echo-2', 'ls-echo-3'];
+    for (const name of names) {
+      const r = await txn(c, (b) => b.insert('Logical_Switch', { name }));
+      expect(r.ok).toBe(true);
+      // Read right after the reply: the deferred update is applied first.
+      expect([...m.value.rows('Logical_Switch').values()].some((row) => row.name === name)).toBe(true);
+    }
+    expect(seen).toEqual(['insert', 'insert', 'insert']);
+    for (const name of names) expect((await txn(c, (b) => b.delete('Logical_Switch', [['name', '==', name]]))).ok).toBe(true);
+    await waitFor(() => seen.length === 6, 'deletes');
+    expect(seen.slice(3)).toEqual(['delete', 'delete', 'delete']);
+  });
+
   it('monitor_cond filters rows on the server by condition, sets diff correctly', async () => {
     const c = await connect(server.unixRemote);
     const m = await c.monitor(DB, vtepSchema, { Physical_Switch: { where: [['name', '==', 'ps-cond']] } });
