@@ -2,12 +2,16 @@
  * EVPN vectors from other implementations (CRAFT.md "Tests" 3):
  * 1. UPDATEs captured from GoBGP and from FRR (FRR re-encoding what GoBGP
  *    sent), stored in test/fixtures/evpn/captured-updates.json with their
- *    provenance, decoded and compared with what the injection commands say;
+ *    provenance, decoded and compared with what the injection commands say,
+ *    and their EVPN NLRI encoded back to the same bytes;
  * 2. the same capture made live when gobgpd and FRR's bgpd are installed
  *    (EVPN_VECTORS_WRITE=1 also rewrites the stored file);
  * 3. tshark's BGP dissector reading a pcap of UPDATEs we encode, its EVPN
  *    fields compared with ours.
  * Parts 2 and 3 skip with a message when the programs are missing.
+ * Messages are read and written with the product's codec (src/bgp/wire for the
+ * UPDATE, src/evpn for its EVPN parts); the vectors themselves are the bytes
+ * the other implementations sent.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -25,11 +29,16 @@ import type { PmsiReading } from '../src/evpn/pmsi.js';
 import { formatIp, formatMac } from '../src/evpn/addr.js';
 import type { EvpnRoute, IpAddress } from '../src/evpn/types.js';
 import { encodeRd } from '../src/evpn/rd.js';
-import { buildEvpnUpdate, buildPcap, parseUpdate } from '../test/evpn/codec/support/bgp-frames.js';
+import { decodeMessage, encodeMessage } from '../src/bgp/wire/message.js';
+import { AFI, AsPathSegmentType, Origin, SAFI } from '../src/bgp/wire/types.js';
+import type { CodecContext, PathAttributes, PmsiTunnel } from '../src/bgp/wire/types.js';
+import { buildPcap } from '../test/evpn/codec/support/pcap.js';
 import { daemonsInstalled, INJECTIONS, LATE_INJECTION, startLab, versions } from '../test/evpn/codec/support/evpn-daemons.js';
 import { nlriFixtures } from '../test/fixtures/evpn/nlri-fixtures.js';
 
 const run = promisify(execFile);
+/** Both daemons and our listener send the 4-octet AS capability (RFC 6793). */
+const CTX: CodecContext = { fourOctetAs: true };
 const FIXTURE = new URL('../test/fixtures/evpn/captured-updates.json', import.meta.url);
 
 interface CapturedFile {
@@ -102,18 +111,44 @@ const EXPECTED: Expected[] = [
 ];
 const byKey = new Map(EXPECTED.map((e) => [evpnRouteKey(e.route), e]));
 
+interface EvpnParts {
+  reach?: { nextHop: Buffer; nlri: Buffer };
+  unreach?: { nlri: Buffer };
+  extCommunities?: Buffer;
+  pmsi?: PmsiTunnel;
+}
+
+const isEvpn = (f: { afi: number; safi: number }): boolean => f.afi === AFI.L2VPN && f.safi === SAFI.EVPN;
+
+/** The EVPN parts of a whole UPDATE (header included), decoded by the product's codec, which must find no fault. */
+function evpnParts(message: Buffer, source: string): EvpnParts | undefined {
+  const d = decodeMessage(message, CTX);
+  if (!d.ok) throw new Error(`${source}: ${d.error.message}`);
+  expect(d.errors.map((e) => e.message), source).toEqual([]);
+  if (d.value.type !== 'update') return undefined;
+  const a: PathAttributes = d.value.attributes;
+  const out: EvpnParts = {};
+  if (a.mpReach && isEvpn(a.mpReach)) out.reach = { nextHop: a.mpReach.nextHop, nlri: a.mpReach.nlri };
+  if (a.mpUnreach && isEvpn(a.mpUnreach)) out.unreach = { nlri: a.mpUnreach.nlri };
+  if (a.extCommunities) out.extCommunities = a.extCommunities;
+  if (a.pmsiTunnel) out.pmsi = a.pmsiTunnel;
+  return out;
+}
+
 /** Checks every EVPN route in `updates` against EXPECTED; returns the keys announced and withdrawn. */
 function checkUpdates(updates: Array<{ source: string; message: Buffer }>): { announced: Set<string>; withdrawn: Set<string> } {
   const announced = new Set<string>();
   const withdrawn = new Set<string>();
   for (const u of updates) {
-    const parts = parseUpdate(u.message);
+    const parts = evpnParts(u.message, u.source);
     expect(parts, u.source).toBeDefined();
     if (!parts) continue;
     if (parts.reach) {
       const d = decodeEvpnNlri(parts.reach.nlri);
       if ('fatal' in d) throw new Error(`${u.source}: ${d.fatal.message}`);
       expect(d.errors, u.source).toEqual([]);
+      // Our encoder writes the decoded routes back to the very bytes the daemon sent.
+      expect(encodeEvpnNlri(d.routes).toString('hex'), u.source).toBe(parts.reach.nlri.toString('hex'));
       expect(parts.reach.nextHop.toString('hex'), u.source).toBe('c0000202');
       const comms = readEvpnCommunities(parts.extCommunities);
       for (const r of d.routes) {
@@ -137,6 +172,7 @@ function checkUpdates(updates: Array<{ source: string; message: Buffer }>): { an
       const d = decodeEvpnNlri(parts.unreach.nlri);
       if ('fatal' in d) throw new Error(`${u.source}: ${d.fatal.message}`);
       expect(d.errors, u.source).toEqual([]);
+      expect(encodeEvpnNlri(d.routes).toString('hex'), u.source).toBe(parts.unreach.nlri.toString('hex'));
       for (const r of d.routes) {
         const key = evpnRouteKey(r);
         const exp = byKey.get(key);
@@ -169,7 +205,7 @@ describe.skipIf(!daemonsInstalled())('EVPN vectors captured live from gobgpd and
         let n = 0;
         for (const u of lab.peer.updates) {
           if (from(u.from) !== src) continue;
-          const p = parseUpdate(u.message)?.[field];
+          const p = evpnParts(u.message, src)?.[field];
           const d = p && decodeEvpnNlri(p.nlri);
           if (d && 'routes' in d) n += d.routes.length;
         }
@@ -239,7 +275,18 @@ describe.skipIf(!existsSync(TSHARK))('tshark dissects the UPDATEs we encode', ()
     const ext = buildEvpnCommunities({ routeTargets: ['65000:5000', '192.0.2.1:5', '4200000000:7'], encapsulation: TunnelType.VXLAN });
     const pmsi = ingressReplicationPmsi(5000, { v: 4, addr: 0xc0000201 });
     const messages = routes.map((r) =>
-      buildEvpnUpdate({ asn: 65010, nextHop: Buffer.from('c0000201', 'hex'), nlri: encodeEvpnNlri([r]), extCommunities: ext, pmsi }),
+      encodeMessage({
+        type: 'update',
+        withdrawn: [],
+        nlri: [],
+        attributes: {
+          origin: Origin.IGP,
+          asPath: [{ type: AsPathSegmentType.AS_SEQUENCE, asns: [65010] }],
+          mpReach: { afi: AFI.L2VPN, safi: SAFI.EVPN, nextHop: Buffer.from('c0000201', 'hex'), nlri: encodeEvpnNlri([r]) },
+          extCommunities: ext,
+          pmsiTunnel: pmsi,
+        },
+      }, CTX),
     );
     const dir = await mkdtemp(join(tmpdir(), 'l2bgw-tshark-'));
     try {

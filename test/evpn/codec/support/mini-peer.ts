@@ -1,11 +1,17 @@
 /**
  * A passive BGP listener for capturing what real daemons send: it answers an
  * OPEN with its own (l2vpn/evpn, 4-octet AS), keeps the session alive and
- * records every UPDATE with the address it came from. Test support only: the
- * product's sessions live in src/bgp/session.
+ * records every UPDATE, byte for byte, with the address it came from. Framing
+ * and the messages it sends are the product's codec (src/bgp/wire); the
+ * product's sessions (src/bgp/session) are left out so that what is captured
+ * does not depend on their behaviour.
  */
 import * as net from 'node:net';
-import { buildKeepalive, buildOpen, splitMessages } from './bgp-frames.js';
+import { BgpFramer, encodeMessage } from '../../../../src/bgp/wire/message.js';
+import { AFI, AS_TRANS, MessageType, SAFI } from '../../../../src/bgp/wire/types.js';
+import type { BgpMessage, CodecContext } from '../../../../src/bgp/wire/types.js';
+
+const CTX: CodecContext = { fourOctetAs: true };
 
 export interface CapturedUpdate {
   from: string;
@@ -33,17 +39,25 @@ export class MiniPeer {
 
   private accept(s: net.Socket): void {
     this.sockets.add(s);
-    let pending = Buffer.alloc(0);
+    const framer = new BgpFramer();
     const from = s.remoteAddress ?? '?';
+    const send = (m: BgpMessage): boolean => s.write(encodeMessage(m, CTX));
     s.on('data', (chunk: Buffer) => {
-      const { messages, rest } = splitMessages(Buffer.concat([pending, chunk]));
-      pending = Buffer.from(rest);
-      for (const m of messages) {
-        const type = m[18];
-        if (type === 1) s.write(Buffer.concat([buildOpen(this.asn, this.bgpId, 90), buildKeepalive()]));
-        else if (type === 4) s.write(buildKeepalive());
-        else if (type === 2) this.updates.push({ from, message: Buffer.from(m) });
+      const { frames, error } = framer.push(chunk);
+      for (const f of frames) {
+        // The header type is enough to answer; an UPDATE is kept as received (a copy:
+        // the frame may be a view of the socket's chunk).
+        const type = f[18];
+        if (type === MessageType.OPEN) {
+          send({
+            type: 'open', version: 4, myAs: this.asn > 0xffff ? AS_TRANS : this.asn, holdTime: 90, bgpId: this.bgpId,
+            capabilities: [{ kind: 'multiprotocol', afi: AFI.L2VPN, safi: SAFI.EVPN }, { kind: 'four-octet-as', asn: this.asn }],
+          });
+          send({ type: 'keepalive' });
+        } else if (type === MessageType.KEEPALIVE) send({ type: 'keepalive' });
+        else if (type === MessageType.UPDATE) this.updates.push({ from, message: Buffer.from(f) });
       }
+      if (error) s.destroy();
     });
     s.on('error', () => s.destroy());
     s.on('close', () => this.sockets.delete(s));
