@@ -34,7 +34,6 @@ import type { ManualInput, NotInstalled } from './remote-state.js';
 import { VTEP_DB, VtepWriter } from './writer.js';
 import type { WriterStats } from './writer.js';
 import { desired } from './reconcile/desired.js';
-import { diff } from './reconcile/diff.js';
 import type { ManagedLogicalSwitch, ObservedState, ReconcileInputs, SkippedInput } from './reconcile/types.js';
 import type { RibDelta } from '../evpn/rib/rib.js';
 
@@ -109,7 +108,7 @@ export interface VtepSwitchStatus {
     desiredRows: number;
     /** of those, rows the database shows as wanted */
     writtenRows: number;
-    /** inserts and updates still to write */
+    /** changes planned and not yet committed (inserts, updates, and deletes once allowed) */
     pending: number;
     /** rows present and not wanted: kept while deletes are not allowed, else about to go */
     extraRows: number;
@@ -232,22 +231,24 @@ export class VtepSwitch {
     return this.writer.whenIdle();
   }
 
+  /**
+   * Cheap enough to poll: the row figures are the writer's, from its last
+   * diff and the commits since (no diff here); before its first diff they
+   * come from the inputs alone.
+   */
   status(): VtepSwitchStatus {
-    const inputs = this.inputs();
-    const want = desired(inputs);
-    const desiredRows = want.ucast.size + want.mcast.size;
-    let pending = 0;
-    let extraRows = 0;
-    let missing = desiredRows;
-    // While disconnected the cache still holds the last rows seen.
-    const seen = this.observeRows();
-    if (seen) {
-      // Without deletes the diff lists inserts and updates and counts the extras apart.
-      const d = diff(want, seen, { allowDeletes: false });
-      pending = d.changes.length;
-      missing = d.missingSwitch;
-      extraRows = d.deletesHeld;
+    const w = this.writer.stats;
+    let desiredRows = w.desiredRows;
+    let missing = w.missingSwitch;
+    let skipped = this.writer.skipped;
+    if (w.plans === 0) {
+      const want = desired(this.inputs());
+      desiredRows = want.ucast.size + want.mcast.size;
+      missing = desiredRows;
+      skipped = want.skipped;
     }
+    const pending = w.pendingChanges;
+    const extraRows = w.deletesHeld;
     const counts = this.remote.counts();
     const s: VtepSwitchStatus = {
       name: this.name,
@@ -260,9 +261,9 @@ export class VtepSwitch {
       routesComplete: this.routesComplete,
       deletesAllowed: this.deletesAllowed(),
       remote: { ...counts, desiredRows, writtenRows: Math.max(0, desiredRows - missing - pending), pending, extraRows },
-      writer: this.writer.stats,
+      writer: w,
       notInstalled: this.remote.notInstalled(this.managed),
-      skipped: want.skipped,
+      skipped: [...skipped],
     };
     if (this.tunnelIp !== undefined) s.tunnelIp = this.tunnelIp;
     if (this.opts.lock !== undefined) s.lock = { name: this.opts.lock, held: this.client.hasLock(this.opts.lock) };

@@ -32,7 +32,7 @@ import { batch, bindBatch, insertedRows, learnUuids, touchedRows } from './recon
 import type { Batch, BatchOptions, RootTable } from './reconcile/batch.js';
 import { desired } from './reconcile/desired.js';
 import { diff } from './reconcile/diff.js';
-import type { ObservedState, ReconcileInputs } from './reconcile/types.js';
+import type { ObservedState, ReconcileInputs, SkippedInput } from './reconcile/types.js';
 
 export const VTEP_DB = 'hardware_vtep';
 
@@ -61,7 +61,8 @@ export interface WriterStats {
   lastLatencyMs: number;
   /** diffs computed */
   plans: number;
-  /** from the last diff: changes planned, extra rows held back, inputs skipped, rows of missing switches */
+  /** from the last diff: rows wanted, changes planned and not yet committed, extra rows held back, inputs skipped, rows of missing switches */
+  desiredRows: number;
   pendingChanges: number;
   deletesHeld: number;
   skippedInputs: number;
@@ -94,7 +95,7 @@ export class VtepWriter {
   private readonly db: string;
   private readonly counters: WriterStats = {
     transactions: 0, failedTransactions: 0, rowsWritten: 0, rowsDeleted: 0, lastLatencyMs: 0,
-    plans: 0, pendingChanges: 0, deletesHeld: 0, skippedInputs: 0, missingSwitch: 0,
+    plans: 0, desiredRows: 0, pendingChanges: 0, deletesHeld: 0, skippedInputs: 0, missingSwitch: 0,
   };
   private running = false;
   private closed = false;
@@ -110,6 +111,7 @@ export class VtepWriter {
   /** rows changed while a transaction was in flight, judged after its reply */
   private heldChanges: string[] = [];
   private inFlight = false;
+  private lastSkipped: readonly SkippedInput[] = [];
 
   private readonly transactor: Transactor;
   private readonly source: WriterSource;
@@ -123,6 +125,11 @@ export class VtepWriter {
 
   get stats(): Readonly<WriterStats> {
     return { ...this.counters };
+  }
+
+  /** Inputs the last diff left out, and why. */
+  get skipped(): readonly SkippedInput[] {
+    return this.lastSkipped;
   }
 
   /** Inputs (RIB, manual entries, managed switches, allowDeletes) changed: re-plan after the current commit. */
@@ -216,6 +223,8 @@ export class VtepWriter {
     const batches = batch(d, this.options);
     const c = this.counters;
     c.plans++;
+    c.desiredRows = want.ucast.size + want.mcast.size;
+    this.lastSkipped = want.skipped;
     c.pendingChanges = d.changes.length;
     c.deletesHeld = d.deletesHeld;
     c.skippedInputs = want.skipped.length;
@@ -275,6 +284,7 @@ export class VtepWriter {
         c.transactions++;
         c.rowsWritten += b.counts.inserted + b.counts.updated;
         c.rowsDeleted += b.counts.deleted;
+        c.pendingChanges = Math.max(0, c.pendingChanges - b.changes);
         for (const [name, uuid] of learnUuids(b, r.value)) plan.known.set(name, uuid);
         this.unseen.inserted.push(...insertedRows(b, r.value));
         this.unseen.deleted.push(...b.deletes);

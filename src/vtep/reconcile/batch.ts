@@ -47,6 +47,8 @@ export interface Batch {
   deletes: { table: RootTable; uuid: string }[];
   /** uuids of the rows updated */
   updated: string[];
+  /** diff changes carried (a change may write a locator or set beside its row) */
+  changes: number;
   counts: { inserted: number; updated: number; deleted: number };
 }
 
@@ -133,7 +135,7 @@ export function batch(d: ReconcileDiff, options: BatchOptions = {}): Batch[] {
   let cur: Batch | undefined;
 
   const open = (): Batch => {
-    const b: Batch = { ops: [], rows: 0, defines: new Map(), imports: [], rootInserts: [], deletes: [], updated: [], counts: { inserted: 0, updated: 0, deleted: 0 } };
+    const b: Batch = { ops: [], rows: 0, defines: new Map(), imports: [], rootInserts: [], deletes: [], updated: [], changes: 0, counts: { inserted: 0, updated: 0, deleted: 0 } };
     if (options.lock !== undefined) b.ops.push({ op: 'assert', lock: options.lock });
     batches.push(b);
     return b;
@@ -222,6 +224,7 @@ export function batch(d: ReconcileDiff, options: BatchOptions = {}): Batch[] {
       }
     }
     b.rows++;
+    b.changes++;
   };
 
   for (const g of groups(d.changes, d.bundles)) {
