@@ -113,7 +113,7 @@ describe('against FRR bgpd', () => {
     expect(n[US].messageStats.keepalivesRecv).toBeGreaterThan(0);
   });
 
-  it('FRR shutdown with a message is seen as Cease 6/2 with its text', async () => {
+  it('FRR shutdown with a message is seen as Cease 6/2 (in a Hard Reset) with its text', async () => {
     await waitFor(() => state(FRR) === 'Established', 'FRR Established', 30_000);
     downs.length = 0;
     await frr.configure('router bgp 65000', `neighbor ${US} shutdown message going down for maintenance`);
@@ -121,7 +121,9 @@ describe('against FRR bgpd', () => {
     const d = downs.find((x) => x.peer === FRR)?.reason;
     expect(d?.kind).toBe('notification-received');
     if (d?.kind !== 'notification-received') return;
-    expect([d.notification.code, d.notification.subcode]).toEqual([6, 2]);
+    // FRR wraps it in a Hard Reset (RFC 8538 §3) since both sides announce the N bit.
+    const n = d.notification.subcode === 9 ? { code: d.notification.data[0], subcode: d.notification.data[1] } : d.notification;
+    expect([n.code, n.subcode]).toEqual([6, 2]);
     expect(speaker.peers().find((p) => p.address === FRR)?.lastError).toContain('going down for maintenance');
     await frr.configure('router bgp 65000', `no neighbor ${US} shutdown`);
     await waitFor(() => state(FRR) === 'Established', 'FRR back', 30_000);
@@ -173,7 +175,9 @@ describe('against gobgpd', () => {
     const d = downs.find((x) => x.peer === GOBGP)?.reason;
     expect(d?.kind).toBe('notification-received');
     if (d?.kind !== 'notification-received') return;
-    expect([d.notification.code, d.notification.subcode]).toEqual([6, 2]);
+    // FRR wraps it in a Hard Reset (RFC 8538 §3) since both sides announce the N bit.
+    const n = d.notification.subcode === 9 ? { code: d.notification.data[0], subcode: d.notification.data[1] } : d.notification;
+    expect([n.code, n.subcode]).toEqual([6, 2]);
     await gobgp.gobgp('neighbor', US, 'enable');
     await waitFor(() => state(GOBGP) === 'Established', 'GoBGP back', 30_000);
   });

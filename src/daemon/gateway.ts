@@ -16,7 +16,7 @@ import type { BgpConfig as SessionBgpConfig, PeerConfig as SessionPeerConfig } f
 import { parseRouterId } from '../bgp/wire/ipv4.js';
 import { describeReason } from '../bgp/session/peer.js';
 import type { Negotiated, DownReason } from '../bgp/fsm/types.js';
-import { AFI, SAFI } from '../bgp/wire/types.js';
+import { AFI, CeaseSubcode, ErrorCode, SAFI } from '../bgp/wire/types.js';
 import { EvpnRib } from '../evpn/rib/rib.js';
 import type { RibDelta, RibEvent } from '../evpn/rib/rib.js';
 import { routeTable } from './routes.js';
@@ -88,6 +88,16 @@ export interface DeltaSink {
 const ROUTES_COMPLETE_WAIT_MS = 30_000;
 const SYNC_PROGRESS_STEP = 10_000;
 
+/**
+ * RFC 8538 §4: with the N bit agreed, a NOTIFICATION sent or received ends the session
+ * gracefully unless it is a Hard Reset. One we sent to stop the peer (admin shutdown,
+ * de-configuration) is not a restart: its routes go.
+ */
+export function gracefulNotification(reason: DownReason): boolean {
+  if (reason.kind !== 'notification-received' && reason.kind !== 'notification-sent') return false;
+  return !(reason.notification.code === ErrorCode.CEASE && reason.notification.subcode === CeaseSubcode.HARD_RESET);
+}
+
 export class Gateway {
   readonly rib: EvpnRib;
   readonly speaker: BgpSpeaker;
@@ -106,6 +116,8 @@ export class Gateway {
   private routesCompleteTimer: ReturnType<typeof setTimeout> | undefined;
   private metrics: GatewayMetrics | undefined;
   private readonly progressStep = new Map<string, number>();
+  /** Peers whose last session agreed on the graceful restart N bit (RFC 8538). */
+  private readonly notificationGr = new Map<string, boolean>();
 
   constructor(opts: GatewayOptions) {
     this.config = opts.config;
@@ -257,6 +269,8 @@ export class Gateway {
 
   private onEstablished(peer: Peer, neg: Negotiated): void {
     const gr = neg.peerGracefulRestart;
+    // RFC 8538 §2: both sides set the N bit (we do whenever graceful restart is on).
+    this.notificationGr.set(peer.address, peer.config.gracefulRestart === true && gr?.notification === true);
     const grEvpn = gr?.families.some((f) => f.afi === EVPN.afi && f.safi === EVPN.safi);
     this.rib.peerUp(
       {
@@ -278,7 +292,8 @@ export class Gateway {
   private onDown(peer: Peer, reason: DownReason): void {
     // RFC 4724 §4.2 with RFC 8538: keep the routes stale unless a NOTIFICATION other
     // than a graceful one ended the session.
-    const graceful = reason.kind === 'connection-lost' || reason.kind === 'hold-timer-expired' || reason.kind === 'send-hold-timer-expired';
+    const graceful = reason.kind === 'connection-lost' || reason.kind === 'hold-timer-expired' || reason.kind === 'send-hold-timer-expired'
+      || (this.notificationGr.get(peer.address) === true && gracefulNotification(reason));
     this.rib.peerDown(peer.address, graceful, now());
     this.log.info({ peer: peer.address, reason: reason.kind }, `peer ${peer.address} down: ${describeReason(reason)}`);
     this.afterEvent();

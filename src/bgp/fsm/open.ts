@@ -3,7 +3,7 @@
  *
  * RFC 4271 §4.2 and §6.2 (OPEN error handling), RFC 5492 (capabilities), RFC 4760
  * (multiprotocol), RFC 6793 (4-octet AS), RFC 6286 §2.2 (BGP identifier), RFC 2918 and
- * RFC 7313 (route refresh), RFC 4724 (graceful restart).
+ * RFC 7313 (route refresh), RFC 4724 (graceful restart) with the RFC 8538 N bit.
  *
  * Unsupported optional parameters (2/4) are found by the codec, which sees the raw
  * parameters; here the message is already decoded.
@@ -45,7 +45,7 @@ export function buildOpen(cfg: FsmConfig): OpenMessage {
       kind: 'graceful-restart',
       // RFC 4724 §4.1: the driver knows whether we restarted; the FSM only carries it.
       restarting: cfg.gracefulRestart.restarting ?? false,
-      notification: false,
+      notification: cfg.gracefulRestart.notification ?? false,
       restartTime: cfg.gracefulRestart.restartTime & 0xfff,
       families: cfg.families.map((f) => ({ ...f, forwardingPreserved: cfg.gracefulRestart?.forwardingPreserved ?? false })),
     });

@@ -40,6 +40,8 @@ export interface GracefulRestartConfig {
   forwardingPreserved: boolean;
   /** R bit (RFC 4724 §4.1): set in every OPEN while the speaker restarts. */
   restarting?: boolean;
+  /** N bit (RFC 8538 §2): a NOTIFICATION other than Hard Reset ends the session gracefully. */
+  notification?: boolean;
 }
 
 export interface FsmConfig {

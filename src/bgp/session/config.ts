@@ -82,8 +82,9 @@ export function toFsmConfig(bgp: BgpConfig, peer: PeerConfig, timing: SessionTim
     stableTime: timing.stableTime,
   };
   // RFC 4724 §3 F bit: the switch keeps forwarding on the rows we leave in place while l2bgwd restarts.
+  // RFC 8538 N bit: the Cease we send when stopping is then graceful, and the peer keeps our routes.
   if (peer.gracefulRestart) {
-    cfg.gracefulRestart = { restartTime: timing.restartTime, forwardingPreserved: true };
+    cfg.gracefulRestart = { restartTime: timing.restartTime, forwardingPreserved: true, notification: true };
     if (restarting) cfg.gracefulRestart.restarting = true;
   }
   return cfg;

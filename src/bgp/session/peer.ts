@@ -16,7 +16,7 @@ import { BgpFramer } from '../wire/framer.js';
 import { decodeMessage, decodeShutdownCommunication, describeNotification, encodeMessage } from '../wire/message.js';
 import { CeaseSubcode, ErrorCode } from '../wire/types.js';
 import type { BgpMessage, CodecContext, Family, UpdateMessage, WireError } from '../wire/types.js';
-import { initialState, sessionState, step } from '../fsm/fsm.js';
+import { establishedConn as fsmEstablishedConn, initialState, sessionState, step } from '../fsm/fsm.js';
 import type {
   ConnRole,
   DownReason,
@@ -119,6 +119,10 @@ export function describeReason(r: DownReason): string {
 }
 
 function describeNotificationData(n: NotificationData): string {
+  // RFC 8538 §3: a Hard Reset carries the NOTIFICATION it stands for.
+  if (n.code === ErrorCode.CEASE && n.subcode === CeaseSubcode.HARD_RESET && n.data.length >= 2) {
+    return `${describeNotification(n.code, n.subcode)} (${n.code}/${n.subcode}) for ${describeNotificationData({ code: n.data[0], subcode: n.data[1], data: n.data.subarray(2) })}`;
+  }
   let text = `${describeNotification(n.code, n.subcode)} (${n.code}/${n.subcode})`;
   // RFC 9003 §2: shutdown communication on admin shutdown / reset.
   if (n.code === ErrorCode.CEASE && (n.subcode === CeaseSubcode.ADMIN_SHUTDOWN || n.subcode === CeaseSubcode.ADMIN_RESET) && n.data.length > 0) {
@@ -129,6 +133,27 @@ function describeNotificationData(n: NotificationData): string {
     } else text += ` (malformed shutdown communication: ${comm.error})`;
   }
   return text;
+}
+
+/**
+ * Cease subcodes after which the peer must drop our routes even though the session
+ * agreed on the N bit: they go out as Hard Reset (RFC 8538 §3, suggestions of §5).
+ * Administrative Shutdown is not among them: l2bgwd sends it when it stops, leaving
+ * its switch rows forwarding, which is the graceful restart the N bit is for.
+ */
+const HARD_RESET_CEASES: ReadonlySet<number> = new Set([CeaseSubcode.MAX_PREFIXES, CeaseSubcode.PEER_DECONFIGURED]);
+
+/** Both OPENs of the Established session carried the N bit (RFC 8538 §2). */
+function notificationNegotiated(fsm: FsmState): boolean {
+  const neg = fsmEstablishedConn(fsm)?.negotiated;
+  return fsm.config.gracefulRestart?.notification === true && neg?.peerGracefulRestart?.notification === true;
+}
+
+/** A Cease that must end graceful restart, wrapped in a Hard Reset when N was negotiated. */
+function hardResetIfNeeded(fsm: FsmState, ev: FsmEvent): FsmEvent {
+  if ((ev.type !== 'ManualStop' && ev.type !== 'AutomaticStop') || !HARD_RESET_CEASES.has(ev.subcode) || !notificationNegotiated(fsm)) return ev;
+  const data = Buffer.concat([Buffer.from([ErrorCode.CEASE, ev.subcode]), ev.data ?? Buffer.alloc(0)]);
+  return { ...ev, subcode: CeaseSubcode.HARD_RESET, data };
 }
 
 export class Peer {
@@ -299,7 +324,7 @@ export class Peer {
   private handle(item: MailItem): void {
     switch (item.kind) {
       case 'event':
-        this.run(item.event);
+        this.run(hardResetIfNeeded(this.fsm, item.event));
         return;
       case 'frame':
         if (this.conns[item.conn.role] === item.conn && !item.conn.dead) this.onFrame(item.conn, item.frame);

@@ -16,7 +16,7 @@ describe('session config', () => {
     const f = toFsmConfig(bgp, { address: '127.0.0.2', remoteAs: 65000, holdTime: 30, gracefulRestart: true });
     expect(f).toMatchObject({ localAs: 65010, remoteAs: 65000, routerId: 0xc000020a, holdTime: 30, connectRetry: 30, passive: false });
     expect(f.families).toEqual([{ afi: 1, safi: 1 }, { afi: 25, safi: 70 }]);
-    expect(f.gracefulRestart).toEqual({ restartTime: 120, forwardingPreserved: true });
+    expect(f.gracefulRestart).toEqual({ restartTime: 120, forwardingPreserved: true, notification: true });
     expect(toFsmConfig(bgp, { address: '127.0.0.2', remoteAs: 65000 }).holdTime).toBe(60);
   });
 

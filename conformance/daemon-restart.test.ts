@@ -1,0 +1,185 @@
+/**
+ * l2bgwd restarted, seen by a real gobgpd with graceful restart (RFC 4724):
+ * - first start in a fresh data_dir: our Graceful Restart capability has R=0;
+ * - SIGTERM, start again on the same data_dir: the OPEN GoBGP receives has R=1
+ *   (RFC 4724 §4.1), until End-of-RIB from every peer; then new sessions carry R=0;
+ * - GoBGP keeps the route we originate across the restart (RFC 8538: both sides
+ *   announce the N bit, so our Cease is a graceful one).
+ */
+import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGobgp, waitFor } from '../test/support/bgp-peers.js';
+import type { Gobgpd } from '../test/support/bgp-peers.js';
+import { l2bgwd } from '../test/support/l2bgwd.js';
+import type { L2bgwd } from '../test/support/l2bgwd.js';
+import { startOvsdbServer } from '../test/support/ovsdb-server.js';
+import type { OvsdbServer } from '../test/support/ovsdb-server.js';
+
+const missing = ['gobgpd', 'gobgp', 'ovsdb-server', 'vtep-ctl'].find((b) => spawnSync('sh', ['-c', `command -v ${b}`]).status !== 0);
+if (missing) console.warn(`restart test skipped: ${missing} is not installed`);
+
+const L2 = '127.0.0.1';
+const GOBGP = '127.0.0.6';
+const LOCAL_MAC = '02:00:00:00:0e:01';
+
+/** The part of `gobgp neighbor ADDR -j` this test reads. */
+interface Neighbor {
+  state: {
+    session_state?: number;
+    messages?: { received?: { open?: number } };
+    remote_cap?: Array<{ type_url: string; value?: string }>;
+  };
+}
+
+/**
+ * GoBGP shows the capabilities it received as protobuf (apipb.GracefulRestartCapability:
+ * flags = 1, time = 2, tuples = 3); flags are the capability's top four bits, R = 8, N = 4.
+ */
+function restartFlags(n: Neighbor): { restarting: boolean; notification: boolean; time: number } | undefined {
+  const cap = n.state.remote_cap?.find((c) => c.type_url.endsWith('.GracefulRestartCapability'));
+  if (!cap) return undefined;
+  const b = Buffer.from(cap.value ?? '', 'base64');
+  const fields = new Map<number, number>();
+  let o = 0;
+  const varint = (): number => {
+    let v = 0;
+    for (let shift = 0; ; shift += 7) {
+      const byte = b[o++];
+      v += (byte & 0x7f) * 2 ** shift;
+      if ((byte & 0x80) === 0) return v;
+    }
+  };
+  while (o < b.length) {
+    const key = varint();
+    if ((key & 7) === 0) fields.set(key >>> 3, varint());
+    else if ((key & 7) === 2) {
+      const len = varint();
+      o += len;
+    }
+    else throw new Error(`unexpected wire type in ${cap.value}`);
+  }
+  const flags = fields.get(1) ?? 0;
+  return { restarting: (flags & 8) !== 0, notification: (flags & 4) !== 0, time: fields.get(2) ?? 0 };
+}
+
+const ESTABLISHED = 6;
+
+describe.skipIf(missing !== undefined)('l2bgwd restarted, seen by gobgpd', () => {
+  let vtep: OvsdbServer;
+  let gobgp: Gobgpd;
+  let d: L2bgwd;
+
+  const config = (holdTime: number) => [
+    'router_id: 192.0.2.1',
+    'local_as: 65000',
+    'bgp:',
+    '  connect_retry: 1',
+    '  peers:',
+    `    - { address: ${GOBGP}, remote_as: 65000, port: ${gobgp.port}, local_address: ${L2}, hold_time: ${holdTime} }`,
+    'vteps:',
+    `  - { switch: ps0, ovsdb: "unix:${vtep.socketPath}" }`,
+    'log_level: info',
+  ].join('\n');
+  const neighbor = () => gobgp.json<Neighbor>('neighbor', L2);
+  const ourRoute = async () => (await gobgp.gobgp('global', 'rib', '-a', 'evpn')).includes(LOCAL_MAC);
+  const established = async () => (await neighbor()).state.session_state === ESTABLISHED;
+
+  beforeAll(async () => {
+    vtep = await startOvsdbServer();
+    const ctl = (...a: string[]) => spawnSync('vtep-ctl', [`--db=unix:${vtep.socketPath}`, ...a], { encoding: 'utf8' });
+    expect(ctl('add-ps', 'ps0', '--', 'set', 'Physical_Switch', 'ps0', 'tunnel_ips=192.0.2.1', '--', 'add-ls', 'ls0', '--',
+      'set', 'Logical_Switch', 'ls0', 'tunnel_key=5000').status).toBe(0);
+    expect(ctl('add-ucast-local', 'ls0', LOCAL_MAC, '192.0.2.1').status).toBe(0);
+    gobgp = await startGobgp({
+      config: `
+[global.config]
+  as = 65000
+  router-id = "10.0.0.6"
+  port = {{PORT}}
+  local-address-list = ["${GOBGP}"]
+[[neighbors]]
+  [neighbors.config]
+    neighbor-address = "${L2}"
+    peer-as = 65000
+  [neighbors.transport.config]
+    passive-mode = true
+    local-address = "${GOBGP}"
+  [neighbors.graceful-restart.config]
+    enabled = true
+    restart-time = 60
+    notification-enabled = true
+  [[neighbors.afi-safis]]
+    [neighbors.afi-safis.config]
+      afi-safi-name = "l2vpn-evpn"
+    [neighbors.afi-safis.mp-graceful-restart.config]
+      enabled = true
+`,
+    });
+    d = l2bgwd(config(90));
+  }, 60_000);
+
+  afterAll(async () => {
+    await d?.dispose();
+    await gobgp?.dispose();
+    await vtep?.dispose();
+  }, 30_000);
+
+  it('first start in a fresh data_dir: GoBGP sees R=0 (and N=1), and gets our route', async () => {
+    await d.start();
+    await d.waitForLine((l) => l.msg === `peer ${GOBGP} (AS 65000) up`, 'the session');
+    await waitFor(established, 'GoBGP Established');
+    expect(restartFlags(await neighbor())).toEqual({ restarting: false, notification: true, time: 120 });
+    expect(d.lines.some((l) => l.msg.startsWith('restarting:'))).toBe(false);
+    await waitFor(ourRoute, 'our route at GoBGP', 20_000);
+  }, 60_000);
+
+  /** Polls GoBGP's RIB from the stop to the new session: any moment without our route. */
+  const watch = { on: false, checks: 0, missing: 0, done: Promise.resolve() };
+  const watchRoute = (): void => {
+    watch.on = true;
+    watch.done = (async () => {
+      while (watch.on) {
+        watch.checks++;
+        if (!(await ourRoute())) watch.missing++;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+  };
+
+  it('SIGTERM: GoBGP keeps our route while we are gone (Cease 6/2 with the N bit is graceful)', async () => {
+    watchRoute();
+    expect(await d.stop()).toBe(0);
+    await waitFor(async () => !(await established()), 'GoBGP to see the session go', 10_000);
+    const ceases = () => gobgp.output().split('\n').filter((l) => l.includes('"received notification"'))
+      .map((l) => JSON.parse(l) as { Code: number; Subcode: number });
+    await waitFor(() => ceases().some((n) => n.Code === 6 && n.Subcode === 2), 'GoBGP to log our Cease 6/2', 5_000);
+    expect(gobgp.output()).toContain('peer graceful restart');
+    // Down for a while, as a restart would be: the route stays (stale) at GoBGP.
+    await new Promise((r) => setTimeout(r, 1500));
+  }, 30_000);
+
+  it('restarted on the same data_dir: the OPEN carries R=1 until End-of-RIB, and the route never left GoBGP', async () => {
+    const opensBefore = (await neighbor()).state.messages?.received?.open ?? 0;
+    await d.start();
+    await d.waitForLine((l) => l.msg === 'restarting: Graceful Restart R bit set until End-of-RIB from every peer', 'the restarting line');
+    await d.waitForLine((l) => l.msg === `peer ${GOBGP} (AS 65000) up`, 'the session');
+    await waitFor(async () => (await established()) && ((await neighbor()).state.messages?.received?.open ?? 0) > opensBefore, 'GoBGP Established again');
+    expect(restartFlags(await neighbor())).toEqual({ restarting: true, notification: true, time: 120 });
+    watch.on = false;
+    await watch.done;
+    expect(watch.checks).toBeGreaterThan(10);
+    expect(watch.missing).toBe(0);
+    await d.waitForLine((l) => l.msg.startsWith(`End-of-RIB from ${GOBGP}`), 'End-of-RIB from GoBGP');
+    await d.waitForLine((l) => l.msg === 'restart complete: Graceful Restart R bit cleared for new sessions', 'the restart to complete');
+  }, 60_000);
+
+  it('after the restart a new session carries R=0 again', async () => {
+    const opensBefore = (await neighbor()).state.messages?.received?.open ?? 0;
+    // A hold time change resets the session from our side (Cease 6/6): a new OPEN.
+    d.writeConfig(config(30));
+    d.signal('SIGHUP');
+    await waitFor(async () => (await established()) && ((await neighbor()).state.messages?.received?.open ?? 0) > opensBefore, 'a new session', 30_000);
+    expect(restartFlags(await neighbor())).toEqual({ restarting: false, notification: true, time: 120 });
+    await waitFor(ourRoute, 'our route at GoBGP', 20_000);
+  }, 60_000);
+});

@@ -1,0 +1,108 @@
+/**
+ * The real l2bgwd binary for end-to-end tests (bin/l2bgwd.js imports dist/: build first).
+ * One config file in a temp dir; start, signal, restart on the same data_dir; every JSON
+ * log line kept for assertions. Stopped by PID only; the managed config database it
+ * leaves running for its next start is stopped by the pid in its pidfile.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { alive, waitFor } from './process.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const L2BGWD_BIN = join(ROOT, 'bin', 'l2bgwd.js');
+
+export type LogLine = Record<string, unknown> & { msg: string; level: string | number };
+
+export interface L2bgwd {
+  readonly dir: string;
+  readonly configPath: string;
+  readonly dataDir: string;
+  /** Log lines of the current run (cleared by start). */
+  readonly lines: LogLine[];
+  readonly pid: number | undefined;
+  /** Rewrites the config file (the `data_dir:` line is appended). */
+  writeConfig(yaml: string): void;
+  start(): Promise<void>;
+  signal(sig: NodeJS.Signals): void;
+  /** SIGTERM and wait for the exit code. */
+  stop(): Promise<number | null>;
+  /** First log line matching, waiting for it. */
+  waitForLine(pred: (l: LogLine) => boolean, what: string, ms?: number): Promise<LogLine>;
+  /** Everything written to stdout and stderr, for failure messages. */
+  output(): string;
+  dispose(): Promise<void>;
+}
+
+export function l2bgwd(yaml: string): L2bgwd {
+  const dir = mkdtempSync(join(tmpdir(), 'l2bgw-d-'));
+  const configPath = join(dir, 'l2bgwd.yaml');
+  const dataDir = join(dir, 'var');
+  const lines: LogLine[] = [];
+  let text = '';
+  let child: ChildProcess | undefined;
+  const writeConfig = (y: string): void => writeFileSync(configPath, `${y.trimEnd()}\ndata_dir: ${dataDir}\n`);
+  writeConfig(yaml);
+
+  const handle: L2bgwd = {
+    dir, configPath, dataDir, lines,
+    get pid() { return child?.exitCode === null ? child.pid : undefined; },
+    writeConfig,
+    async start() {
+      lines.length = 0;
+      const c = spawn(process.execPath, [L2BGWD_BIN, '--config', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+      child = c;
+      let pending = '';
+      c.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+        text += chunk;
+        pending += chunk;
+        let nl;
+        while ((nl = pending.indexOf('\n')) >= 0) {
+          const line = pending.slice(0, nl);
+          pending = pending.slice(nl + 1);
+          try {
+            lines.push(JSON.parse(line) as LogLine);
+          } catch {
+            // not a log line
+          }
+        }
+      });
+      c.stderr?.setEncoding('utf8').on('data', (chunk: string) => void (text += chunk));
+      await handle.waitForLine((l) => l.msg === 'l2bgwd started', 'l2bgwd to start', 30_000);
+    },
+    signal(sig) {
+      if (child?.exitCode === null) child.kill(sig);
+    },
+    async stop() {
+      const c = child;
+      if (!c || c.exitCode !== null) return c?.exitCode ?? null;
+      const exited = new Promise<number | null>((r) => c.once('exit', (code) => r(code)));
+      c.kill('SIGTERM');
+      return exited;
+    },
+    async waitForLine(pred, what, ms = 20_000) {
+      let hit: LogLine | undefined;
+      await waitFor(() => {
+        hit = lines.find(pred);
+        if (!hit && child?.exitCode !== null) throw new Error(`l2bgwd exited waiting for ${what}:\n${text.slice(-4000)}`);
+        return hit !== undefined;
+      }, what, ms);
+      return hit as LogLine;
+    },
+    output: () => text,
+    async dispose() {
+      await handle.stop();
+      try {
+        const pid = Number(readFileSync(join(dataDir, 'config-db.pid'), 'utf8'));
+        if (pid > 0 && alive(pid)) process.kill(pid, 'SIGTERM');
+      } catch {
+        // no managed config database was started
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return handle;
+}
