@@ -17,13 +17,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OvsdbClient } from '../src/vtep/ovsdb/client.js';
 import { vtepSchema } from '../src/vtep/ovsdb/vtep-schema.js';
-import type { RemoteMac } from '../src/vtep/reconcile/types.js';
+import { RemoteState } from '../src/vtep/remote-state.js';
 import { VTEP_DB, VtepWriter } from '../src/vtep/writer.js';
 import { EvpnRib } from '../src/evpn/rib/rib.js';
-import type { MacBest } from '../src/evpn/rib/rib.js';
+import type { RibDelta } from '../src/evpn/rib/rib.js';
 import { encodeEvpnNlri } from '../src/evpn/nlri.js';
 import { buildEvpnCommunities } from '../src/evpn/ext-communities.js';
-import { formatIp, formatMac } from '../src/evpn/addr.js';
+import { formatMac } from '../src/evpn/addr.js';
 import type { MacIpRoute } from '../src/evpn/types.js';
 import type { UpdateMessage } from '../src/bgp/wire/types.js';
 import { option } from './options.js';
@@ -132,29 +132,24 @@ async function l2bgwWriter(sock: string, lsUuid: string, n: number): Promise<{ r
   const mon = await client.monitor(VTEP_DB, vtepSchema, { Logical_Switch: {}, Ucast_Macs_Remote: {}, Mcast_Macs_Remote: {}, Physical_Locator: {}, Physical_Locator_Set: {} }, (changes) => late.writer?.observedChanged(changes.map((c) => c.uuid)));
   if (!mon.ok) throw new Error(mon.error.message);
   const m = mon.value;
-  const macs: RemoteMac[] = [];
+  const remote = new RemoteState();
+  const managed = [{ uuid: lsUuid, name: 'ls0', tunnelKey: VNI }];
   const writer = (late.writer = new VtepWriter({
     transactor: client,
     source: {
-      inputs: () => ({ logicalSwitches: [{ uuid: lsUuid, name: 'ls0', tunnelKey: VNI }], macs, flood: new Map() }),
+      inputs: () => remote.inputs(managed),
       observe: () => ({ logicalSwitches: m.rows('Logical_Switch'), ucastRemote: m.rows('Ucast_Macs_Remote'), mcastRemote: m.rows('Mcast_Macs_Remote'), locators: m.rows('Physical_Locator'), locatorSets: m.rows('Physical_Locator_Set') }),
       allowDeletes: () => true,
     },
   }));
   const updates = type2Updates(n);
   const t0 = performance.now();
-  const best = new Map<number, MacBest>();
+  const deltas: RibDelta[][] = [];
   const rib = new EvpnRib({
     routerId: 0xc000020a,
     localAs: 65000,
     listener: {
-      deltas: (batch) => {
-        for (const d of batch) {
-          if (d.type !== 2) continue;
-          if (d.best) best.set(d.mac, d.best);
-          else best.delete(d.mac);
-        }
-      },
+      deltas: (batch) => deltas.push([...batch]),
       event: () => {},
     },
   });
@@ -163,9 +158,8 @@ async function l2bgwWriter(sock: string, lsUuid: string, n: number): Promise<{ r
   for (const u of updates) rib.receiveUpdate('127.0.0.1', u, [], 0);
   const ribMs = performance.now() - t0;
   const t1 = performance.now();
-  for (const b of best.values()) {
-    if (b.nextHop?.v === 4) macs.push({ mac: formatMac(b.mac), logicalSwitch: lsUuid, dstIp: formatIp(b.nextHop), source: 'bgp' });
-  }
+  // As a switch gets them in the daemon: the RIB's best-path deltas.
+  for (const batch of deltas) remote.applyRibDeltas(batch);
   writer.inputsChanged();
   await writer.whenIdle();
   const ms = performance.now() - t1;

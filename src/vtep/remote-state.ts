@@ -182,7 +182,7 @@ export class RemoteState {
 
   private applyMac(vni: number, mac: string, best: MacBest | undefined): void {
     const key = `2/${vni}/${mac}`;
-    this.skipped.delete(key);
+    if (this.skipped.size > 0) this.skipped.delete(key);
     let table = this.macs.get(vni);
     // Removed, or our own route now best: no remote row.
     if (best === undefined || best.local) {

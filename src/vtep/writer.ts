@@ -3,6 +3,9 @@
  * database: desired → diff → batches (src/vtep/reconcile) → RFC 7047 §4.1.3
  * transact, one transaction in flight at a time.
  *
+ * - Pipelining, within one transaction in flight: while the server commits
+ *   one transaction, the writer builds and encodes the next (when the
+ *   locators it names are known), so the next goes out as the reply lands.
  * - Coalescing: input changes arriving while a transaction is in flight mark
  *   the plan stale; after the commit the rest of the plan is dropped and a
  *   new one is computed from the freshest inputs and observed rows. Nothing
@@ -28,7 +31,9 @@
  * One writer per (connection, database): switches sharing a database share
  * a writer, with their logical switches and inputs merged.
  */
-import { batch, bindBatch, insertedRows, learnUuids, touchedRows } from './reconcile/batch.js';
+import { batches, bindBatch, insertedRows, learnUuids, touchedRows } from './reconcile/batch.js';
+import { encodeOps } from './ovsdb/codec/jsonrpc.js';
+import type { EncodedOps } from './ovsdb/codec/jsonrpc.js';
 import type { Batch, BatchOptions, RootTable } from './reconcile/batch.js';
 import { desired } from './reconcile/desired.js';
 import { diff } from './reconcile/diff.js';
@@ -38,9 +43,9 @@ export const VTEP_DB = 'hardware_vtep';
 
 export type TransactOutcome = { ok: true; value: unknown[] } | { ok: false; error: { code: string; message: string } };
 
-/** What the writer needs of an OVSDB client: RFC 7047 §4.1.3 transact with plain operations. */
+/** What the writer needs of an OVSDB client: RFC 7047 §4.1.3 transact with operations encoded ahead. */
 export interface Transactor {
-  transact(db: string, ops: object[]): Promise<TransactOutcome>;
+  transact(db: string, ops: EncodedOps): Promise<TransactOutcome>;
 }
 
 /** Where the writer reads what to write and what is there. */
@@ -84,8 +89,13 @@ export interface WriterOptions extends BatchOptions {
 }
 
 interface Plan {
-  batches: Batch[];
-  next: number;
+  batches: Iterator<Batch, void>;
+  /** a batch taken but not bound yet: it names a locator the transaction in flight inserts */
+  taken: Batch | undefined;
+  /** the next transaction, bound and encoded */
+  ready: { batch: Batch; ops: EncodedOps } | undefined;
+  done: boolean;
+  /** uuid-name → uuid of locators committed by earlier batches */
   known: Map<string, string>;
 }
 
@@ -220,7 +230,6 @@ export class VtepWriter {
     this.echoes.clear();
     const want = desired(this.source.inputs());
     const d = diff(want, seen, { allowDeletes: this.source.allowDeletes() });
-    const batches = batch(d, this.options);
     const c = this.counters;
     c.plans++;
     c.desiredRows = want.ucast.size + want.mcast.size;
@@ -230,7 +239,25 @@ export class VtepWriter {
     c.skippedInputs = want.skipped.length;
     c.missingSwitch = d.missingSwitch;
     this.options.onStats?.(this.stats);
-    return batches.length > 0 ? { batches, next: 0, known: new Map() } : undefined;
+    if (d.changes.length === 0) return undefined;
+    return { batches: batches(d, this.options), taken: undefined, ready: undefined, done: false, known: new Map() };
+  }
+
+  /** Build, bind and encode the plan's next transaction, if its locators are known. */
+  private prepare(plan: Plan): void {
+    if (plan.ready || plan.done) return;
+    if (!plan.taken) {
+      const n = plan.batches.next();
+      if (n.done) {
+        plan.done = true;
+        return;
+      }
+      plan.taken = n.value;
+    }
+    const bound = bindBatch(plan.taken, plan.known);
+    if (!bound.ok) return;
+    plan.ready = { batch: plan.taken, ops: encodeOps(bound.ops) };
+    plan.taken = undefined;
   }
 
   private async run(): Promise<void> {
@@ -254,17 +281,23 @@ export class VtepWriter {
           plan = this.plan(seen);
           continue;
         }
-        const b = plan.batches[plan.next];
-        const bound = bindBatch(b, plan.known);
-        if (!bound.ok) {
-          // An earlier batch's result lacked a locator uuid: re-read and re-diff.
+        this.prepare(plan);
+        const next = plan.ready;
+        if (!next) {
+          if (plan.taken) {
+            // An earlier batch's result lacked a locator uuid: re-read and re-diff.
+            this.inputsDirty = true;
+          }
           plan = undefined;
-          this.inputsDirty = true;
           continue;
         }
+        plan.ready = undefined;
+        const b = next.batch;
         const t0 = performance.now();
         this.inFlight = true;
-        const r = await this.transactor.transact(this.db, bound.ops);
+        const reply = this.transactor.transact(this.db, next.ops);
+        this.prepare(plan);
+        const r = await reply;
         this.inFlight = false;
         const held = this.heldChanges;
         this.heldChanges = [];
@@ -291,9 +324,8 @@ export class VtepWriter {
         for (const u of touchedRows(b, r.value)) this.echoes.add(u);
         if (held.length > 0 && this.external(held)) this.observedDirty = true;
         this.options.onStats?.(this.stats);
-        plan.next++;
         // Coalesce: changed inputs make the rest of the plan stale.
-        if (plan.next >= plan.batches.length || this.inputsDirty) plan = undefined;
+        if (this.inputsDirty) plan = undefined;
       }
     } finally {
       this.running = false;

@@ -31,8 +31,8 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { readFile } from 'node:fs/promises';
 import { JsonFramer } from './codec/framer.js';
-import { decodeRpc, encodeRequest, encodeResponse } from './codec/jsonrpc.js';
-import type { RpcMessage } from './codec/jsonrpc.js';
+import { decodeRpc, encodeRequest, encodeResponse, encodeTransact } from './codec/jsonrpc.js';
+import type { EncodedOps, RpcMessage } from './codec/jsonrpc.js';
 import { TableCache } from './codec/cache.js';
 import type { RowChange } from './codec/cache.js';
 import { parseSchema } from './codec/schema.js';
@@ -277,10 +277,11 @@ export class OvsdbClient {
    * §4.1.3 transact with plain RFC 7047 operation objects. Succeeds with the
    * result array only when no operation and no commit failed.
    */
-  async transact(db: string, ops: readonly object[]): Promise<OvsdbResult<unknown[]>> {
-    const r = await this.request('transact', [db, ...ops]);
+  async transact(db: string, ops: readonly object[] | EncodedOps): Promise<OvsdbResult<unknown[]>> {
+    const encoded = 'json' in ops ? ops : undefined;
+    const r = encoded ? await this.send('transact', (id) => encodeTransact(id, db, encoded)) : await this.request('transact', [db, ...(ops as readonly object[])]);
     if (!r.ok) return r;
-    return checkTransactResult(ops.length, r.value);
+    return checkTransactResult(encoded ? encoded.count : (ops as readonly object[]).length, r.value);
   }
 
   /** §4.1.11 echo: a round trip; resolves with the echoed params. */
@@ -621,6 +622,10 @@ export class OvsdbClient {
   }
 
   private request(method: string, params: unknown[]): Promise<OvsdbResult<unknown>> {
+    return this.send(method, (id) => encodeRequest(id, method, params));
+  }
+
+  private send(method: string, encode: (id: number) => string): Promise<OvsdbResult<unknown>> {
     if (this.stateValue !== 'connected' || !this.socket) {
       const code = this.stateValue === 'closed' ? 'OVSDB_CLOSED' : 'OVSDB_DISCONNECTED';
       return Promise.resolve({ ok: false, error: { code, message: `not connected (${method})`, method } });
@@ -628,7 +633,7 @@ export class OvsdbClient {
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.pending.set(id, { method, resolve });
-      this.write(encodeRequest(id, method, params));
+      this.write(encode(id));
     });
   }
 

@@ -125,10 +125,13 @@ function groups(changes: readonly Change[], bundles: readonly number[][]): Chang
   return out;
 }
 
-export function batch(d: ReconcileDiff, options: BatchOptions = {}): Batch[] {
+/**
+ * The batches of a diff, built one at a time as they are taken, so a writer
+ * can build the next while the previous is in flight.
+ */
+export function* batches(d: ReconcileDiff, options: BatchOptions = {}): Generator<Batch, void, undefined> {
   const maxRows = Math.max(1, options.maxRows ?? DEFAULT_MAX_ROWS);
   const guard = options.guardInserts ?? false;
-  const batches: Batch[] = [];
   /** locator key → uuid-name, for locators inserted by this plan */
   const named = new Map<LocatorKey, string>();
   let sets = 0;
@@ -137,7 +140,6 @@ export function batch(d: ReconcileDiff, options: BatchOptions = {}): Batch[] {
   const open = (): Batch => {
     const b: Batch = { ops: [], rows: 0, defines: new Map(), imports: [], rootInserts: [], deletes: [], updated: [], changes: 0, counts: { inserted: 0, updated: 0, deleted: 0 } };
     if (options.lock !== undefined) b.ops.push({ op: 'assert', lock: options.lock });
-    batches.push(b);
     return b;
   };
   const cost = (cs: readonly Change[]): number => {
@@ -230,14 +232,20 @@ export function batch(d: ReconcileDiff, options: BatchOptions = {}): Batch[] {
   for (const g of groups(d.changes, d.bundles)) {
     // Start a fresh batch when the whole group fits in one but not in what is left.
     const groupCost = cost(g.flat());
-    if (cur && cur.rows > 0 && cur.rows + groupCost > maxRows && groupCost <= maxRows) cur = undefined;
+    if (cur && cur.rows > 0 && cur.rows + groupCost > maxRows && groupCost <= maxRows) {
+      yield cur;
+      cur = undefined;
+    }
     for (const unit of g) {
-      if (cur && cur.rows > 0 && cur.rows + cost(unit) > maxRows) cur = undefined;
+      if (cur && cur.rows > 0 && cur.rows + cost(unit) > maxRows) {
+        yield cur;
+        cur = undefined;
+      }
       cur ??= open();
       for (const c of unit) emit(cur, c);
     }
   }
-  return batches;
+  if (cur) yield cur;
 }
 
 /**

@@ -39,15 +39,24 @@ export function desired(inputs: ReconcileInputs): DesiredState {
   for (const ls of inputs.logicalSwitches) switches.set(ls.uuid, ls);
   const locators = new Map<LocatorKey, DesiredLocator>();
   const skipped: SkippedInput[] = [];
+  // Many MACs share few remote VTEPs: look each address up once.
+  const byIp = new Map<string, { ipv4: boolean; byTunnelKey: Map<number | null, DesiredLocator> }>();
+  const ipEntry = (dstIp: string): { ipv4: boolean; byTunnelKey: Map<number | null, DesiredLocator> } => {
+    let e = byIp.get(dstIp);
+    if (e === undefined) byIp.set(dstIp, (e = { ipv4: isIpv4(dstIp), byTunnelKey: new Map() }));
+    return e;
+  };
 
   const locatorFor = (ls: ManagedLogicalSwitch, dstIp: string, tunnelKey: number | undefined): DesiredLocator => {
     // DESIGN §2: tunnel_key only when the VNI differs from the logical switch's.
     const tk = tunnelKey === undefined || tunnelKey === ls.tunnelKey ? null : tunnelKey;
-    const key = locatorKey(dstIp, tk);
-    let loc = locators.get(key);
+    const e = ipEntry(dstIp);
+    let loc = e.byTunnelKey.get(tk);
     if (loc === undefined) {
-      loc = { key, dstIp, tunnelKey: tk };
-      locators.set(key, loc);
+      const key = locatorKey(dstIp, tk);
+      loc = locators.get(key);
+      if (loc === undefined) locators.set(key, (loc = { key, dstIp, tunnelKey: tk }));
+      e.byTunnelKey.set(tk, loc);
     }
     return loc;
   };
@@ -55,7 +64,7 @@ export function desired(inputs: ReconcileInputs): DesiredState {
   const ucast = new Map<string, DesiredUcast>();
   for (const m of inputs.macs) {
     const ls = switches.get(m.logicalSwitch);
-    const reason = !ls ? 'unmanaged-logical-switch' : !MAC_RE.test(m.mac) ? 'invalid-mac' : !isIpv4(m.dstIp) ? 'not-ipv4-destination' : undefined;
+    const reason = !ls ? 'unmanaged-logical-switch' : !MAC_RE.test(m.mac) ? 'invalid-mac' : !ipEntry(m.dstIp).ipv4 ? 'not-ipv4-destination' : undefined;
     if (reason !== undefined || ls === undefined) {
       skipped.push({ kind: 'mac', logicalSwitch: m.logicalSwitch, mac: m.mac, dstIp: m.dstIp, reason: reason ?? 'unmanaged-logical-switch' });
       continue;
@@ -67,7 +76,7 @@ export function desired(inputs: ReconcileInputs): DesiredState {
     ucast.set(key, {
       mac: m.mac,
       logicalSwitch: ls.uuid,
-      ipaddr: m.ipaddr !== undefined && isIpv4(m.ipaddr) ? m.ipaddr : '',
+      ipaddr: m.ipaddr !== undefined && m.ipaddr !== '' && isIpv4(m.ipaddr) ? m.ipaddr : '',
       locator: locatorFor(ls, m.dstIp, m.tunnelKey),
       source: m.source,
     });
@@ -78,7 +87,7 @@ export function desired(inputs: ReconcileInputs): DesiredState {
     const ls = switches.get(lsUuid);
     const keys = new Map<LocatorKey, DesiredLocator>();
     for (const t of targets) {
-      const reason = !ls ? 'unmanaged-logical-switch' : !isIpv4(t.dstIp) ? 'not-ipv4-destination' : undefined;
+      const reason = !ls ? 'unmanaged-logical-switch' : !ipEntry(t.dstIp).ipv4 ? 'not-ipv4-destination' : undefined;
       if (reason !== undefined || ls === undefined) {
         skipped.push({ kind: 'flood', logicalSwitch: lsUuid, dstIp: t.dstIp, reason: reason ?? 'unmanaged-logical-switch' });
         continue;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { JsonFramer } from '../../../src/vtep/ovsdb/codec/framer.js';
-import { decodeRpc } from '../../../src/vtep/ovsdb/codec/jsonrpc.js';
+import { decodeRpc, encodeOps, encodeRequest, encodeTransact } from '../../../src/vtep/ovsdb/codec/jsonrpc.js';
 
 const FIXTURES: { name: string; text: string }[] = [
   { name: 'plain request', text: '{"id":1,"method":"list_dbs","params":[]}' },
@@ -112,6 +112,15 @@ describe('JsonFramer', () => {
       expect(got).toEqual(values);
       return f.pending === 0;
     }), { numRuns: 500 });
+  });
+});
+
+describe('encodeTransact', () => {
+  it('encoded ahead, a transact request is the same JSON as encoding it whole', () => {
+    const ops = [{ op: 'insert', table: 'Ucast_Macs_Remote', row: { MAC: '02:00:00:00:00:01', ipaddr: '' }, 'uuid-name': 'a"b' }, { op: 'comment', comment: 'x' }];
+    for (const list of [ops, []]) {
+      expect(JSON.parse(encodeTransact(7, 'hardware_vtep', encodeOps(list)))).toEqual(JSON.parse(encodeRequest(7, 'transact', ['hardware_vtep', ...list])));
+    }
   });
 });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { desired } from '../../../src/vtep/reconcile/desired.js';
 import { diff } from '../../../src/vtep/reconcile/diff.js';
-import { batch, bindBatch, insertedRows, learnUuids } from '../../../src/vtep/reconcile/batch.js';
+import { batches as planBatches, bindBatch, insertedRows, learnUuids } from '../../../src/vtep/reconcile/batch.js';
 import type { Batch } from '../../../src/vtep/reconcile/batch.js';
 import type { ReconcileInputs, RemoteMac } from '../../../src/vtep/reconcile/types.js';
 import { MemDb } from './mem-db.js';
@@ -45,7 +45,7 @@ describe('batch', () => {
     const ls = db.addLogicalSwitch('net', 5000);
     // 10 VTEPs x 30 MACs each: a group of 31 rows per new locator
     const d = diff(desired(inp(ls, manyMacs(ls, 300, 10))), db.observed(), { allowDeletes: true });
-    const batches = batch(d, { maxRows: 100 });
+    const batches = [...planBatches(d, { maxRows: 100 })];
     for (const b of batches) {
       expect(b.rows).toBeLessThanOrEqual(100);
       // every locator inserted here is referenced in the same transaction
@@ -67,7 +67,7 @@ describe('batch', () => {
     const db = new MemDb();
     const ls = db.addLogicalSwitch('net', 5000);
     const d = diff(desired(inp(ls, manyMacs(ls, 25, 1))), db.observed(), { allowDeletes: true });
-    const batches = batch(d, { maxRows: 10 });
+    const batches = [...planBatches(d, { maxRows: 10 })];
     expect(batches.map((b) => b.rows)).toEqual([10, 10, 6]);
     expect(batches[0].defines.size).toBe(1);
     expect(batches[1].imports).toEqual(['loc0']);
@@ -91,7 +91,7 @@ describe('batch', () => {
     const db = new MemDb();
     const ls = db.addLogicalSwitch('net', 5000);
     const d = diff(desired(inp(ls, manyMacs(ls, 30, 3), ['192.0.2.1'])), db.observed(), { allowDeletes: true });
-    const batches = batch(d, { maxRows: 10, lock: 'l2bgw-ps0' });
+    const batches = [...planBatches(d, { maxRows: 10, lock: 'l2bgw-ps0' })];
     expect(batches.length).toBeGreaterThan(2);
     for (const b of batches) expect(b.ops[0]).toEqual({ op: 'assert', lock: 'l2bgw-ps0' });
     db.lockHeld = false;
@@ -104,13 +104,13 @@ describe('batch', () => {
   it('with guardInserts, a replayed transaction cannot duplicate rows', () => {
     const db = new MemDb();
     const ls = db.addLogicalSwitch('net', 5000);
-    const [b] = batch(diff(desired(inp(ls, manyMacs(ls, 2, 1), ['192.0.2.1'])), db.observed(), { allowDeletes: true }), { guardInserts: true });
+    const [b] = [...planBatches(diff(desired(inp(ls, manyMacs(ls, 2, 1), ['192.0.2.1'])), db.observed(), { allowDeletes: true }), { guardInserts: true })];
     expect((b.ops as Op[]).filter((o) => o.op === 'wait')).toHaveLength(3);
     expect(db.transact(b.ops).ok).toBe(true);
     const again = db.transact(b.ops);
     expect(again.ok).toBe(false);
     expect(db.observed().ucastRemote.size).toBe(2);
-    const [unguarded] = batch(diff(desired(inp(ls, manyMacs(ls, 3, 1))), db.observed(), { allowDeletes: true }));
+    const [unguarded] = [...planBatches(diff(desired(inp(ls, manyMacs(ls, 3, 1))), db.observed(), { allowDeletes: true }))];
     expect((unguarded.ops as Op[]).some((o) => o.op === 'wait')).toBe(false);
   });
 
@@ -118,7 +118,7 @@ describe('batch', () => {
     const db = new MemDb();
     const ls = db.addLogicalSwitch('net', 5000);
     const flood = Array.from({ length: 12 }, (_, i) => `198.51.100.${i + 1}`);
-    const batches = batch(diff(desired(inp(ls, [], flood)), db.observed(), { allowDeletes: true }), { maxRows: 5 });
+    const batches = [...planBatches(diff(desired(inp(ls, [], flood)), db.observed(), { allowDeletes: true }), { maxRows: 5 })];
     expect(batches).toHaveLength(1);
     expect(batches[0].rows).toBe(14);
     apply(db, batches);
@@ -152,7 +152,7 @@ describe('batch', () => {
       for (const [s, allow] of [[s1, true], [s2, deletes]] as const) {
         const want = desired(toInputs(s));
         const d = diff(want, db.observed(), { allowDeletes: allow });
-        const batches = batch(d, { maxRows });
+        const batches = [...planBatches(d, { maxRows })];
         for (const b of batches) {
           // only a lone flood set with its new locators, or a bundle, may exceed the bound
           const rootRows = (b.ops as Op[]).filter((o) => o.op !== 'wait' && (o.table === 'Ucast_Macs_Remote' || o.table === 'Mcast_Macs_Remote')).length;
@@ -164,7 +164,7 @@ describe('batch', () => {
       }
       // after deletes are allowed the database holds exactly the desired rows
       const last = desired(toInputs(s2));
-      apply(db, batch(diff(last, db.observed(), { allowDeletes: true }), { maxRows }));
+      apply(db, [...planBatches(diff(last, db.observed(), { allowDeletes: true }), { maxRows })]);
       expect(db.observed().ucastRemote.size).toBe(last.ucast.size);
       expect(db.observed().mcastRemote.size).toBe(last.mcast.size);
     }), { numRuns: 200 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { desired } from '../../../src/vtep/reconcile/desired.js';
 import { diff } from '../../../src/vtep/reconcile/diff.js';
-import { batch, bindBatch, learnUuids } from '../../../src/vtep/reconcile/batch.js';
+import { batches as planBatches, bindBatch, learnUuids } from '../../../src/vtep/reconcile/batch.js';
 import type { BatchOptions } from '../../../src/vtep/reconcile/batch.js';
 import type { Change, FloodLocator, ReconcileInputs, RemoteMac } from '../../../src/vtep/reconcile/types.js';
 import { MemDb } from './mem-db.js';
@@ -28,7 +28,7 @@ const bgp = (mac: string, dstIp: string, more: Partial<RemoteMac> = {}): Omit<Re
 function sync(db: MemDb, inp: ReconcileInputs, allowDeletes: boolean, opts: BatchOptions = {}): Change[] {
   const d = diff(desired(inp), db.observed(), { allowDeletes });
   const known = new Map<string, string>();
-  for (const b of batch(d, opts)) {
+  for (const b of [...planBatches(d, opts)]) {
     const bound = bindBatch(b, known);
     if (!bound.ok) throw new Error(`unbound ${bound.missing.join(',')}`);
     const r = db.transact(bound.ops);
@@ -65,7 +65,7 @@ describe('diff', () => {
     const d = diff(desired(inp), db.observed(), { allowDeletes: false });
     expect(d.changes.map((c) => c.kind).sort()).toEqual(['insert-mcast', 'insert-ucast', 'insert-ucast', 'insert-ucast']);
     expect([...d.newLocators.keys()].sort()).toEqual(['192.0.2.2/', '192.0.2.3/']);
-    const [b] = batch(d);
+    const [b] = [...planBatches(d)];
     const tables = b.ops.filter((o) => (o as { op: string }).op === 'insert').map((o) => (o as { table: string }).table);
     expect(tables.filter((t) => t === 'Physical_Locator')).toHaveLength(2);
     expect(tables.filter((t) => t === 'Physical_Locator_Set')).toHaveLength(1);
@@ -84,7 +84,7 @@ describe('diff', () => {
     sync(db, inp, true);
     const d = diff(desired(inp), db.observed(), { allowDeletes: true });
     expect(d.changes).toEqual([]);
-    expect(batch(d, { lock: 'l2bgw' })).toEqual([]);
+    expect([...planBatches(d, { lock: 'l2bgw' })]).toEqual([]);
   });
 
   it('a MAC moving to another VTEP changes its locator in place (same row uuid)', () => {
@@ -108,7 +108,7 @@ describe('diff', () => {
     const swapped = inputs(ls, [bgp('02:00:00:00:00:01', '192.0.2.2'), bgp('02:00:00:00:00:02', '192.0.2.1')]);
     const d = diff(desired(swapped), db.observed(), { allowDeletes: true });
     expect(d.bundles).toEqual([[0, 1]]);
-    const batches = batch(d, { maxRows: 1 });
+    const batches = [...planBatches(d, { maxRows: 1 })];
     expect(batches).toHaveLength(1);
     sync(db, swapped, true, { maxRows: 1 });
     expect(ucastRows(db).map((r) => r.dst)).toEqual(['192.0.2.2', '192.0.2.1']);
@@ -128,7 +128,7 @@ describe('diff', () => {
     expect(d.newLocators.size).toBe(0);
     expect(d.changes).toContainEqual({ kind: 'insert-ucast', mac: '02:00:00:00:00:02', logicalSwitch: ls, ipaddr: '', locator: { uuid: locUuid } });
     expect(d.changes).toContainEqual({ kind: 'insert-mcast', logicalSwitch: ls, set: { insert: [{ uuid: locUuid }] } });
-    const ops = batch(d)[0].ops as { op: string; table?: string }[];
+    const ops = [...planBatches(d)][0].ops as { op: string; table?: string }[];
     expect(ops.some((o) => o.table === 'Physical_Locator')).toBe(false);
   });
 

@@ -47,6 +47,26 @@ export function encodeRequest(id: RpcId, method: string, params: unknown[]): str
   return JSON.stringify({ id, method, params });
 }
 
+/**
+ * Transaction operations serialized ahead of sending, so that a writer can
+ * encode its next transaction while the previous one is in flight.
+ */
+export interface EncodedOps {
+  readonly count: number;
+  /** the operations as JSON, comma-separated, without the enclosing brackets */
+  readonly json: string;
+}
+
+export function encodeOps(ops: readonly object[]): EncodedOps {
+  const json = JSON.stringify(ops);
+  return { count: ops.length, json: json.slice(1, -1) };
+}
+
+/** A transact request (RFC 7047 §4.1.3) from encoded operations: what encodeRequest gives for the same ops. */
+export function encodeTransact(id: RpcId, db: string, ops: EncodedOps): string {
+  return `{"id":${JSON.stringify(id)},"method":"transact","params":[${JSON.stringify(db)}${ops.count > 0 ? ',' : ''}${ops.json}]}`;
+}
+
 export function encodeResponse(id: unknown, result: unknown): string {
   return JSON.stringify({ id, result, error: null });
 }
