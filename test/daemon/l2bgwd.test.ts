@@ -199,10 +199,11 @@ describe('the running daemon', () => {
     const file = join(dir, 'boom.yaml');
     const dataDir = join(dir, 'boom-var');
     await writeFile(file, yaml(dataDir));
-    // The throw comes from inside the daemon process, after start.
-    const thrower = 'data:text/javascript,setTimeout(() => { throw new Error("boom") }, 300)';
+    // The throw comes from inside the daemon process, once it has started (SIGUSR2 pulls the trigger).
+    const thrower = 'data:text/javascript,process.on("SIGUSR2", () => { throw new Error("boom") })';
     const d = start(['--config', file], ['--import', thrower]);
     await d.waitFor((l) => l.msg === 'l2bgwd started', 'start');
+    d.child.kill('SIGUSR2');
     const fatal = await d.waitFor((l) => l.msg === 'uncaught exception', 'fatal');
     expect(fatal).toMatchObject({ level: 'fatal', err: { message: 'boom' } });
     const exit = await d.exited;
