@@ -136,7 +136,7 @@ export class Gateway {
       if (!r.ok) {
         // RFC 7606 §5.3: broken NLRI framing resets the session.
         this.log.warn({ peer: peer.address, code: r.error.code }, `malformed UPDATE from ${peer.address}: ${r.error.message}; resetting the session`);
-        peer.reset(r.error.notification.subcode, r.error.notification.data);
+        peer.updateError(r.error);
         return;
       }
       if (r.endOfRib) {

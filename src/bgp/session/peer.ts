@@ -203,6 +203,20 @@ export class Peer {
   }
 
   /**
+   * An UPDATE the layer above found malformed beyond treat-as-withdraw (RFC 7606 §5.3,
+   * e.g. broken NLRI framing): NOTIFICATION with the error's code, and close.
+   */
+  updateError(error: WireError): void {
+    this.post({
+      kind: 'call',
+      fn: () => {
+        const conn = this.establishedConn();
+        if (conn) this.run({ type: 'UpdateMsgErr', conn: conn.role, error });
+      },
+    });
+  }
+
+  /**
    * RFC 4486 §4: Cease/1 with AFI (2), SAFI (1) and the prefix limit (4 octets), then
    * close; the session comes back after the damped idle hold.
    */
