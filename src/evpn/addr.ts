@@ -7,9 +7,11 @@
 import type { IpAddress } from './types.js';
 
 const HEX = '0123456789abcdef';
+/** "00" … "ff": one string per octet value, built once. */
+const HEX2: readonly string[] = Array.from({ length: 256 }, (_, n) => HEX[n >>> 4] + HEX[n & 15]);
 
 function hex2(n: number): string {
-  return HEX[(n >>> 4) & 15] + HEX[n & 15];
+  return HEX2[n & 255];
 }
 
 /** "aa:bb:cc:dd:ee:ff" (lower case, FRR's form). */

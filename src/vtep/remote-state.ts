@@ -73,8 +73,17 @@ interface BgpFlood {
   vni: number;
 }
 
+/** Text of an IPv4 address; many routes share a few next hops, so the last few texts are kept. */
+const ipv4Texts = new Map<number, string>();
+
 function ipv4Text(ip: IpAddress | undefined): string | undefined {
-  return ip !== undefined && ip.v === 4 ? formatIp(ip) : undefined;
+  if (ip === undefined || ip.v !== 4) return undefined;
+  let t = ipv4Texts.get(ip.addr);
+  if (t === undefined) {
+    if (ipv4Texts.size >= 1024) ipv4Texts.clear();
+    ipv4Texts.set(ip.addr, (t = formatIp(ip)));
+  }
+  return t;
 }
 
 export interface RemoteCounts {
@@ -181,8 +190,7 @@ export class RemoteState {
   }
 
   private applyMac(vni: number, mac: string, best: MacBest | undefined): void {
-    const key = `2/${vni}/${mac}`;
-    if (this.skipped.size > 0) this.skipped.delete(key);
+    if (this.skipped.size > 0) this.skipped.delete(`2/${vni}/${mac}`);
     let table = this.macs.get(vni);
     // Removed, or our own route now best: no remote row.
     if (best === undefined || best.local) {
@@ -193,7 +201,7 @@ export class RemoteState {
     if (dstIp === undefined) {
       if (table?.delete(mac) && table.size === 0) this.macs.delete(vni);
       const nh = best.nextHop ? formatIp(best.nextHop) : undefined;
-      this.skipped.set(key, { type: 2, vni, mac, nextHop: nh, reason: nh === undefined ? 'no-next-hop' : 'ipv6-next-hop' });
+      this.skipped.set(`2/${vni}/${mac}`, { type: 2, vni, mac, nextHop: nh, reason: nh === undefined ? 'no-next-hop' : 'ipv6-next-hop' });
       return;
     }
     if (!table) this.macs.set(vni, (table = new Map()));

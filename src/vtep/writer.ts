@@ -6,16 +6,18 @@
  * - Pipelining, within one transaction in flight: while the server commits
  *   one transaction, the writer builds and encodes the next (when the
  *   locators it names are known), so the next goes out as the reply lands.
- * - Coalescing: input changes arriving while a transaction is in flight mark
- *   the plan stale; after the commit the rest of the plan is dropped and a
- *   new one is computed from the freshest inputs and observed rows. Nothing
- *   stale is queued.
+ * - Coalescing: input changes arriving while a plan is being written are
+ *   planned together, in one new diff from the freshest inputs and observed
+ *   rows, once the current plan is written. A plan is written to its end:
+ *   its rows were right when it was made, and the next diff corrects what
+ *   changed since. A table arriving route by route thus costs a few diffs,
+ *   each over what arrived during the previous one, not one per transaction.
  * - Echoes: a monitor update that only shows rows our own commits touched
  *   (their echo, RFC 7047 §4.1.6) needs no new diff; any other change does.
  *   Updates that arrive while a transaction is in flight are judged once its
  *   reply names the rows it touched.
- * - Freshness: before re-diffing, the observed rows must show what our last
- *   commits inserted and deleted (the monitor update may trail the reply);
+ * - Freshness: before re-diffing, the observed rows must show every row our
+ *   last commits touched (their echoes: the monitor update may trail the reply);
  *   after `freshnessTimeoutMs` it proceeds anyway (a stale diff could then
  *   insert a row twice; set `guardInserts` where that must never happen,
  *   see batch.ts).
@@ -31,10 +33,10 @@
  * One writer per (connection, database): switches sharing a database share
  * a writer, with their logical switches and inputs merged.
  */
-import { batches, bindBatch, insertedRows, learnUuids, touchedRows } from './reconcile/batch.js';
+import { batches, bindBatch, learnUuids, touchedRows } from './reconcile/batch.js';
 import { encodeOps } from './ovsdb/codec/jsonrpc.js';
 import type { EncodedOps } from './ovsdb/codec/jsonrpc.js';
-import type { Batch, BatchOptions, RootTable } from './reconcile/batch.js';
+import type { Batch, BatchOptions } from './reconcile/batch.js';
 import { desired } from './reconcile/desired.js';
 import { diff } from './reconcile/diff.js';
 import type { ObservedState, ReconcileInputs, SkippedInput } from './reconcile/types.js';
@@ -99,7 +101,12 @@ interface Plan {
   known: Map<string, string>;
 }
 
-type RowRef = { table: RootTable; uuid: string };
+
+interface Flight {
+  batch: Batch;
+  reply: Promise<TransactOutcome>;
+  t0: number;
+}
 
 export class VtepWriter {
   private readonly db: string;
@@ -114,8 +121,6 @@ export class VtepWriter {
   private wake: (() => void) | undefined;
   private idleWaiters: (() => void)[] = [];
   private retryMs: number;
-  /** our committed inserts and deletes the monitor has not shown yet */
-  private unseen: { inserted: RowRef[]; deleted: RowRef[] } = { inserted: [], deleted: [] };
   /** rows our commits touched whose echo has not arrived yet */
   private readonly echoes = new Set<string>();
   /** rows changed while a transaction was in flight, judged after its reply */
@@ -219,10 +224,6 @@ export class VtepWriter {
     });
   }
 
-  private fresh(seen: ObservedState): boolean {
-    const table = (t: RootTable): ReadonlyMap<string, unknown> => (t === 'Ucast_Macs_Remote' ? seen.ucastRemote : seen.mcastRemote);
-    return this.unseen.inserted.every((r) => table(r.table).has(r.uuid)) && this.unseen.deleted.every((r) => !table(r.table).has(r.uuid));
-  }
 
   private plan(seen: ObservedState): Plan | undefined {
     this.inputsDirty = false;
@@ -241,6 +242,17 @@ export class VtepWriter {
     this.options.onStats?.(this.stats);
     if (d.changes.length === 0) return undefined;
     return { batches: batches(d, this.options), taken: undefined, ready: undefined, done: false, known: new Map() };
+  }
+
+  /** Send the plan's ready transaction; while the server commits it, prepare the next. */
+  private send(plan: Plan): Flight {
+    const ready = plan.ready as { batch: Batch; ops: EncodedOps };
+    plan.ready = undefined;
+    const t0 = performance.now();
+    this.inFlight = true;
+    const reply = this.transactor.transact(this.db, ready.ops);
+    this.prepare(plan);
+    return { batch: ready.batch, reply, t0 };
   }
 
   /** Build, bind and encode the plan's next transaction, if its locators are known. */
@@ -264,7 +276,8 @@ export class VtepWriter {
     this.running = true;
     try {
       let plan: Plan | undefined;
-      while (!this.closed) {
+      let flight: Flight | undefined;
+      while (!this.closed || flight) {
         if (!plan) {
           if (!this.inputsDirty && !this.observedDirty) break;
           const seen = this.source.observe();
@@ -272,37 +285,32 @@ export class VtepWriter {
             await this.sleep(Infinity, true);
             continue;
           }
-          if (!this.fresh(seen)) {
+          if (this.echoes.size > 0) {
             const timedOut = await this.sleep(this.options.freshnessTimeoutMs ?? 2000, true);
-            if (timedOut) this.unseen = { inserted: [], deleted: [] };
+            if (timedOut) this.echoes.clear();
             continue;
           }
-          this.unseen = { inserted: [], deleted: [] };
           plan = this.plan(seen);
           continue;
         }
-        this.prepare(plan);
-        const next = plan.ready;
-        if (!next) {
-          if (plan.taken) {
+        if (!flight) {
+          this.prepare(plan);
+          if (!plan.ready) {
             // An earlier batch's result lacked a locator uuid: re-read and re-diff.
-            this.inputsDirty = true;
+            if (plan.taken) this.inputsDirty = true;
+            plan = undefined;
+            continue;
           }
-          plan = undefined;
-          continue;
+          flight = this.send(plan);
         }
-        plan.ready = undefined;
-        const b = next.batch;
-        const t0 = performance.now();
-        this.inFlight = true;
-        const reply = this.transactor.transact(this.db, next.ops);
-        this.prepare(plan);
-        const r = await reply;
+        const r = await flight.reply;
+        const done = flight;
+        flight = undefined;
         this.inFlight = false;
         const held = this.heldChanges;
         this.heldChanges = [];
         const c = this.counters;
-        c.lastLatencyMs = performance.now() - t0;
+        c.lastLatencyMs = performance.now() - done.t0;
         if (!r.ok) {
           c.failedTransactions++;
           this.options.onError?.(r.error);
@@ -313,19 +321,18 @@ export class VtepWriter {
           this.retryMs = Math.min(this.retryMs * 2, this.options.retryMaxMs ?? 8000);
           continue;
         }
+        // The next transaction goes out before the bookkeeping of this one.
+        if (plan.ready && !this.closed) flight = this.send(plan);
+        const b = done.batch;
         this.retryMs = this.options.retryMinMs ?? 500;
         c.transactions++;
         c.rowsWritten += b.counts.inserted + b.counts.updated;
         c.rowsDeleted += b.counts.deleted;
         c.pendingChanges = Math.max(0, c.pendingChanges - b.changes);
         for (const [name, uuid] of learnUuids(b, r.value)) plan.known.set(name, uuid);
-        this.unseen.inserted.push(...insertedRows(b, r.value));
-        this.unseen.deleted.push(...b.deletes);
         for (const u of touchedRows(b, r.value)) this.echoes.add(u);
         if (held.length > 0 && this.external(held)) this.observedDirty = true;
         this.options.onStats?.(this.stats);
-        // Coalesce: changed inputs make the rest of the plan stale.
-        if (this.inputsDirty) plan = undefined;
       }
     } finally {
       this.running = false;

@@ -163,6 +163,22 @@ describe('VtepWriter against ovsdb-server', () => {
     expect((await dump('Ucast_Macs_Remote')).filter((r) => JSON.stringify(r.logical_switch).includes(h.ls))).toHaveLength(20);
   });
 
+  it('a table arriving piece by piece costs a few diffs, not one per transaction', async () => {
+    const h = await harness({ maxRows: 20 });
+    const plans = h.writer.stats.plans;
+    const all = bgpMacs(h, 2000, 4);
+    // 200 arrivals of 10 MACs each, one per turn of the event loop, as UPDATEs come off a socket.
+    for (let n = 10; n <= all.length; n += 10) {
+      h.set(all.slice(0, n));
+      await new Promise((r) => setImmediate(r));
+    }
+    await h.writer.whenIdle();
+    expect(h.errors).toEqual([]);
+    expect((await dump('Ucast_Macs_Remote')).filter((r) => JSON.stringify(r.logical_switch).includes(h.ls))).toHaveLength(2000);
+    expect(h.writer.stats.transactions).toBeGreaterThanOrEqual(100);
+    expect(h.writer.stats.plans - plans).toBeLessThan(20);
+  });
+
   it('deletes only once allowed; flood changes go through new locator sets', async () => {
     const h = await harness();
     h.set(bgpMacs(h, 10, 1), ['198.51.100.1', '198.51.100.2']);

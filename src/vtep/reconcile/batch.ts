@@ -42,8 +42,7 @@ export interface Batch {
   defines: Map<string, number>;
   /** uuid-names of locators inserted by earlier batches of the same plan */
   imports: string[];
-  /** Ucast/Mcast inserts: index of each insert in `ops` */
-  rootInserts: { table: RootTable; index: number }[];
+  /** Ucast/Mcast rows deleted */
   deletes: { table: RootTable; uuid: string }[];
   /** uuids of the rows updated */
   updated: string[];
@@ -138,7 +137,7 @@ export function* batches(d: ReconcileDiff, options: BatchOptions = {}): Generato
   let cur: Batch | undefined;
 
   const open = (): Batch => {
-    const b: Batch = { ops: [], rows: 0, defines: new Map(), imports: [], rootInserts: [], deletes: [], updated: [], changes: 0, counts: { inserted: 0, updated: 0, deleted: 0 } };
+    const b: Batch = { ops: [], rows: 0, defines: new Map(), imports: [], deletes: [], updated: [], changes: 0, counts: { inserted: 0, updated: 0, deleted: 0 } };
     if (options.lock !== undefined) b.ops.push({ op: 'assert', lock: options.lock });
     return b;
   };
@@ -189,7 +188,6 @@ export function* batches(d: ReconcileDiff, options: BatchOptions = {}): Generato
       case 'insert-ucast': {
         if (guard) b.ops.push(guardOp('Ucast_Macs_Remote', c.mac, c.logicalSwitch));
         const locator = locRef(b, c.locator);
-        b.rootInserts.push({ table: 'Ucast_Macs_Remote', index: b.ops.length });
         b.ops.push({ op: 'insert', table: 'Ucast_Macs_Remote', row: { MAC: c.mac, logical_switch: ['uuid', c.logicalSwitch], ipaddr: c.ipaddr, locator } });
         b.counts.inserted++;
         break;
@@ -206,7 +204,6 @@ export function* batches(d: ReconcileDiff, options: BatchOptions = {}): Generato
       case 'insert-mcast': {
         if (guard) b.ops.push(guardOp('Mcast_Macs_Remote', UNKNOWN_DST, c.logicalSwitch));
         const locator_set = setRef(b, c.set);
-        b.rootInserts.push({ table: 'Mcast_Macs_Remote', index: b.ops.length });
         b.ops.push({ op: 'insert', table: 'Mcast_Macs_Remote', row: { MAC: UNKNOWN_DST, logical_switch: ['uuid', c.logicalSwitch], locator_set } });
         b.counts.inserted++;
         break;
@@ -287,16 +284,6 @@ export function learnUuids(b: Batch, results: readonly unknown[]): Map<string, s
   for (const [name, index] of b.defines) {
     const u = resultUuid(results[index]);
     if (u !== undefined) out.set(name, u);
-  }
-  return out;
-}
-
-/** uuids of the Ucast/Mcast rows a committed batch inserted. */
-export function insertedRows(b: Batch, results: readonly unknown[]): { table: RootTable; uuid: string }[] {
-  const out: { table: RootTable; uuid: string }[] = [];
-  for (const { table, index } of b.rootInserts) {
-    const u = resultUuid(results[index]);
-    if (u !== undefined) out.push({ table, uuid: u });
   }
   return out;
 }

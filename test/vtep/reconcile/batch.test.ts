@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { desired } from '../../../src/vtep/reconcile/desired.js';
 import { diff } from '../../../src/vtep/reconcile/diff.js';
-import { batches as planBatches, bindBatch, insertedRows, learnUuids } from '../../../src/vtep/reconcile/batch.js';
+import { batches as planBatches, bindBatch, learnUuids, touchedRows } from '../../../src/vtep/reconcile/batch.js';
 import type { Batch } from '../../../src/vtep/reconcile/batch.js';
 import type { ReconcileInputs, RemoteMac } from '../../../src/vtep/reconcile/types.js';
 import { MemDb } from './mem-db.js';
@@ -79,7 +79,8 @@ describe('batch', () => {
     const known = learnUuids(batches[0], r.value);
     const [locUuid] = db.observed().locators.keys();
     expect(known).toEqual(new Map([['loc0', locUuid]]));
-    expect(insertedRows(batches[0], r.value)).toHaveLength(9);
+    // 9 MAC rows and their locator
+    expect(touchedRows(batches[0], r.value)).toHaveLength(10);
     const bound = bindBatch(batches[1], known);
     expect(bound.ok && refs(bound.ops)).toEqual([]);
     apply(db, batches.slice(1).map((b) => ({ ...b, ops: (bindBatch(b, known) as { ops: object[] }).ops, imports: [] })));
