@@ -4,11 +4,11 @@
  * "key.path[i].name: reason" lines, and every error is collected, not just the
  * first. YAML syntax errors carry SOURCE:LINE:COLUMN.
  */
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { DEFAULTS, LOG_LEVELS } from './types.js';
-import type { ApiConfig, BgpConfig, Config, ConfigResult, EviConfig, EvpnConfig, ListenConfig, LogLevel, PeerConfig, VtepConfig } from './types.js';
+import type { ApiConfig, BgpConfig, Config, ConfigResult, EviConfig, EvpnConfig, ListenConfig, LogLevel, PeerConfig, VtepConfig, VtepSslConfig } from './types.js';
 import {
   checkBoolean, checkHoldTime, checkInteger, checkIp, checkOneOf, checkOvsdbTarget, checkRouterId, checkString, checkVni,
   ipFamily, parseRouteDistinguisher, parseRouteTarget, show,
@@ -30,7 +30,8 @@ const KEYS = {
   bgp: ['listen', 'hold_time', 'connect_retry', 'peers'],
   listen: ['host', 'port'],
   peer: ['address', 'remote_as', 'port', 'local_address', 'passive', 'hold_time', 'max_prefixes', 'graceful_restart'],
-  vtep: ['switch', 'ovsdb'],
+  vtep: ['switch', 'ovsdb', 'ssl'],
+  vtepSsl: ['private_key', 'certificate', 'ca_cert'],
   evpn: ['auto_vni', 'vnis'],
   evi: ['vni', 'rd', 'import_rts', 'export_rts'],
   api: ['listen', 'token_file'],
@@ -181,10 +182,41 @@ function walkVteps(w: Walker, v: unknown): VtepConfig[] {
     const path = `vteps[${i}]`;
     const m = w.mapping(path, item, KEYS.vtep);
     if (m === undefined) return undefined;
-    return { switch: w.required(m, path, 'switch', checkString) ?? '', ovsdb: w.required(m, path, 'ovsdb', checkOvsdbTarget) ?? '' };
+    const vtep: VtepConfig = { switch: w.required(m, path, 'switch', checkString) ?? '', ovsdb: w.required(m, path, 'ovsdb', checkOvsdbTarget) ?? '' };
+    const isSsl = vtep.ovsdb.startsWith('ssl:');
+    if ('ssl' in m) {
+      if (vtep.ovsdb !== '' && !isSsl) w.fail(at(path, 'ssl'), `only for an ssl: target (ovsdb is ${vtep.ovsdb})`);
+      const ssl = walkVtepSsl(w, at(path, 'ssl'), m.ssl);
+      if (ssl) vtep.ssl = ssl;
+    } else if (isSsl) {
+      w.fail(at(path, 'ssl'), 'required for an ssl: target: private_key, certificate and ca_cert (PEM files)');
+    }
+    return vtep;
   });
   duplicates(w, 'vteps', 'switch', vteps, (t) => t.switch || undefined);
   return vteps.filter((t): t is VtepConfig => t !== undefined);
+}
+
+/** A PEM file the daemon must be able to read. */
+const checkReadableFile: Check<string> = (v) => {
+  const s = checkString(v);
+  if (!s.ok) return s;
+  try {
+    accessSync(s.value, constants.R_OK);
+    return s;
+  } catch (e) {
+    return { ok: false, reason: `cannot read ${s.value}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
+  }
+};
+
+function walkVtepSsl(w: Walker, path: string, v: unknown): VtepSslConfig | undefined {
+  const m = w.mapping(path, v, KEYS.vtepSsl);
+  if (m === undefined) return undefined;
+  const privateKey = w.required(m, path, 'private_key', checkReadableFile);
+  const certificate = w.required(m, path, 'certificate', checkReadableFile);
+  const caCert = w.required(m, path, 'ca_cert', checkReadableFile);
+  if (privateKey === undefined || certificate === undefined || caCert === undefined) return undefined;
+  return { private_key: privateKey, certificate, ca_cert: caCert };
 }
 
 function walkRts(w: Walker, path: string, v: unknown, allowAny: boolean): string[] | undefined {

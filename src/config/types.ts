@@ -48,6 +48,15 @@ export interface VtepConfig {
   switch: string;
   /** OVSDB remote: unix:PATH, tcp:HOST:PORT or ssl:HOST:PORT. */
   ovsdb: string;
+  /** PEM files for an ssl: remote (required there, refused elsewhere), as ovsdb-server's --private-key, --certificate and --ca-cert. */
+  ssl?: VtepSslConfig;
+}
+
+export interface VtepSslConfig {
+  private_key: string;
+  certificate: string;
+  /** the CA that signed the switch's certificate */
+  ca_cert: string;
 }
 
 export interface EviConfig {

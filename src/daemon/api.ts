@@ -15,6 +15,7 @@ import type { GatewayState, PeerView, RouteFilter, RouteView, VtepView } from '.
 import { OvsdbVtepDirectory } from '../api/vtep-directory.js';
 import { OvsdbClient } from '../vtep/ovsdb/client.js';
 import type { Config } from '../config/types.js';
+import { vtepTls } from './gateway.js';
 import type { Gateway } from './gateway.js';
 
 /** The REST read side over the running gateway: sessions, routes, switches. */
@@ -83,7 +84,7 @@ export async function startApi(config: Config, gateway: Gateway, log: Logger): P
   const directory = new OvsdbVtepDirectory();
   const clients: OvsdbClient[] = [];
   for (const v of config.vteps) {
-    const client = new OvsdbClient({ remote: v.ovsdb });
+    const client = new OvsdbClient({ remote: v.ovsdb, tls: vtepTls(v) });
     clients.push(client);
     const c = await client.connect();
     if (!c.ok) return { ok: false, message: `switch ${v.switch} (${v.ovsdb}): ${c.error.message}` };

@@ -27,6 +27,7 @@ import type { GatewayMetrics } from '../api/metrics.js';
 import type { UpdateMessage } from '../bgp/wire/types.js';
 import { VtepSwitch } from '../vtep/switch.js';
 import type { VtepSwitchStatus } from '../vtep/switch.js';
+import type { OvsdbTlsOptions } from '../vtep/ovsdb/client.js';
 import type { Config, EviConfig, PeerConfig, VtepConfig } from '../config/types.js';
 import type { ManualConnectionEntry } from '../api/config-store.js';
 import type { EffectiveMac } from '../api/state.js';
@@ -96,6 +97,11 @@ const SYNC_PROGRESS_STEP = 10_000;
 export function gracefulNotification(reason: DownReason): boolean {
   if (reason.kind !== 'notification-received' && reason.kind !== 'notification-sent') return false;
   return !(reason.notification.code === ErrorCode.CEASE && reason.notification.subcode === CeaseSubcode.HARD_RESET);
+}
+
+/** The TLS files of an `ssl:` switch target, as the OVSDB client takes them. */
+export function vtepTls(v: VtepConfig): OvsdbTlsOptions | undefined {
+  return v.ssl ? { keyFile: v.ssl.private_key, certFile: v.ssl.certificate, caFile: v.ssl.ca_cert } : undefined;
 }
 
 export class Gateway {
@@ -186,6 +192,7 @@ export class Gateway {
     const sw = new VtepSwitch({
       name: v.switch,
       ovsdb: v.ovsdb,
+      tls: vtepTls(v),
       events: {
         // The RIB originates from one VTEP address: the first switch's (DESIGN.md §2).
         localVtep: (ip) => {

@@ -5,6 +5,9 @@ import type { Config } from '../../src/config/types.js';
 
 const BASE = 'router_id: 192.0.2.1\nlocal_as: 65001\n';
 const LISTEN = 'bgp:\n  listen: { host: 127.0.0.1, port: 1179 }\n';
+/** Any readable file stands in for a PEM file: the parser checks that the daemon can read it. */
+const PEM = new URL(import.meta.url).pathname;
+const SSL = `ssl: { private_key: '${PEM}', certificate: '${PEM}', ca_cert: '${PEM}' }`;
 
 function ok(text: string): Config {
   const r = parseConfig(text, 'test.yaml');
@@ -60,7 +63,7 @@ describe('valid configs', () => {
     { name: 'IPv6 peer address in canonical form', yaml: `${BASE}bgp:\n  peers: [{ address: '2001:DB8:0:0::1', remote_as: 2, local_address: '::1' }]\n`, expect: { bgp: { peers: [{ address: '2001:db8::1', local_address: '::1' }] } } },
     { name: 'passive peer with a listener', yaml: `${BASE}${LISTEN}  peers: [{ address: 127.0.0.2, remote_as: 2, passive: true }]\n`, expect: { bgp: { peers: [{ passive: true }] } } },
     { name: 'max_prefixes and graceful_restart off', yaml: `${BASE}bgp:\n  peers: [{ address: 127.0.0.2, remote_as: 2, max_prefixes: 10, graceful_restart: false }]\n`, expect: { bgp: { peers: [{ max_prefixes: 10, graceful_restart: false }] } } },
-    { name: 'ovsdb targets: unix, tcp IPv4, tcp [IPv6], ssl DNS name', yaml: `${BASE}vteps:\n  - { switch: a, ovsdb: 'unix:/run/db.sock' }\n  - { switch: b, ovsdb: 'tcp:127.0.0.1:6640' }\n  - { switch: c, ovsdb: 'tcp:[::1]:6640' }\n  - { switch: d, ovsdb: 'ssl:vtep-1.example.net:6640' }\n`, expect: { vteps: [{ switch: 'a' }, { switch: 'b' }, { switch: 'c' }, { switch: 'd' }] } },
+    { name: 'ovsdb targets: unix, tcp IPv4, tcp [IPv6], ssl DNS name', yaml: `${BASE}vteps:\n  - { switch: a, ovsdb: 'unix:/run/db.sock' }\n  - { switch: b, ovsdb: 'tcp:127.0.0.1:6640' }\n  - { switch: c, ovsdb: 'tcp:[::1]:6640' }\n  - { switch: d, ovsdb: 'ssl:vtep-1.example.net:6640', ${SSL} }\n`, expect: { vteps: [{ switch: 'a' }, { switch: 'b' }, { switch: 'c' }, { switch: 'd', ssl: { private_key: PEM, certificate: PEM, ca_cert: PEM } }] } },
     { name: 'two switches on one ovsdb-server', yaml: `${BASE}vteps:\n  - { switch: a, ovsdb: 'unix:/run/db.sock' }\n  - { switch: b, ovsdb: 'unix:/run/db.sock' }\n`, expect: { vteps: [{ switch: 'a' }, { switch: 'b' }] } },
     { name: 'RD types 0, 1, 2 in canonical text', yaml: `${BASE}evpn:\n  vnis:\n    - { vni: 1, rd: '065000:04294967295' }\n    - { vni: 16777215, rd: '192.0.2.1:65535' }\n    - { vni: 3, rd: '4200000000:65535' }\n`, expect: { evpn: { vnis: [{ rd: '65000:4294967295' }, { rd: '192.0.2.1:65535' }, { rd: '4200000000:65535' }] } } },
     { name: 'route targets, "*:N" on import', yaml: `${BASE}evpn:\n  auto_vni: false\n  vnis:\n    - { vni: 5000, import_rts: ['*:5000', '65000:5000', '192.0.2.1:7'], export_rts: ['4200000000:5000'] }\n`, expect: { evpn: { auto_vni: false, vnis: [{ import_rts: ['*:5000', '65000:5000', '192.0.2.1:7'], export_rts: ['4200000000:5000'] }] } } },
@@ -72,7 +75,8 @@ describe('valid configs', () => {
   });
 
   test.each(['l2bgwd.yaml', 'lab-site-a.yaml'])('examples/%s is valid', (name) => {
-    ok(readFileSync(new URL(`../../examples/${name}`, import.meta.url), 'utf8'));
+    // The PEM files of a real deployment are not here: a readable stand-in takes their place.
+    ok(readFileSync(new URL(`../../examples/${name}`, import.meta.url), 'utf8').replace(/\/etc\/l2bgw\/pki\/[\w.-]+/g, PEM));
   });
 });
 
@@ -130,6 +134,10 @@ describe('invalid configs name the key and the reason', () => {
     ['ovsdb tcp without a port', vtep('tcp:127.0.0.1'), ['vteps[0].ovsdb: tcp: needs HOST:PORT, got "tcp:127.0.0.1"']],
     ['ovsdb port 0', vtep('tcp:127.0.0.1:0'), ['vteps[0].ovsdb: port must be an integer 1..65535, got "tcp:127.0.0.1:0"']],
     ['ovsdb port too large', vtep('ssl:127.0.0.1:65536'), ['vteps[0].ovsdb: port must be an integer 1..65535, got "ssl:127.0.0.1:65536"']],
+    ['ssl target without files', vtep('ssl:127.0.0.1:6640'), ['vteps[0].ssl: required for an ssl: target: private_key, certificate and ca_cert (PEM files)']],
+    ['ssl files for a unix target', `${BASE}vteps:\n  - { switch: ps0, ovsdb: 'unix:/x', ${SSL} }\n`, ['vteps[0].ssl: only for an ssl: target (ovsdb is unix:/x)']],
+    ['ssl file unreadable', `${BASE}vteps:\n  - { switch: ps0, ovsdb: 'ssl:127.0.0.1:6640', ssl: { private_key: /nonexistent/k.pem, certificate: '${PEM}', ca_cert: '${PEM}' } }\n`, ['vteps[0].ssl.private_key: cannot read /nonexistent/k.pem: ENOENT']],
+    ['ssl file missing', `${BASE}vteps:\n  - { switch: ps0, ovsdb: 'ssl:127.0.0.1:6640', ssl: { private_key: '${PEM}', certificate: '${PEM}' } }\n`, ['vteps[0].ssl.ca_cert: required']],
     ['ovsdb IPv6 without brackets', vtep('tcp:::1:6640'), ['vteps[0].ovsdb: an IPv6 host goes in brackets (tcp:[::1]:6640), got "tcp:::1:6640"']],
     ['ovsdb bad bracketed host', vtep('tcp:[zz]:6640'), ['vteps[0].ovsdb: host must be an IPv4 address, [IPv6] address or DNS name, got "tcp:[zz]:6640"']],
     ['ovsdb bad IPv4 host', vtep('tcp:300.1.1.1:6640'), ['vteps[0].ovsdb: host must be an IPv4 address, [IPv6] address or DNS name, got "tcp:300.1.1.1:6640"']],
