@@ -30,7 +30,7 @@ const KEYS = {
   bgp: ['listen', 'hold_time', 'connect_retry', 'peers'],
   listen: ['host', 'port'],
   peer: ['address', 'remote_as', 'port', 'local_address', 'passive', 'hold_time', 'max_prefixes', 'graceful_restart'],
-  vtep: ['switch', 'ovsdb', 'ssl'],
+  vtep: ['switch', 'ovsdb', 'ssl', 'lock'],
   vtepSsl: ['private_key', 'certificate', 'ca_cert'],
   evpn: ['auto_vni', 'vnis'],
   evi: ['vni', 'rd', 'import_rts', 'export_rts'],
@@ -191,11 +191,22 @@ function walkVteps(w: Walker, v: unknown): VtepConfig[] {
     } else if (isSsl) {
       w.fail(at(path, 'ssl'), 'required for an ssl: target: private_key, certificate and ca_cert (PEM files)');
     }
+    if ('lock' in m) {
+      const lock = w.required(m, path, 'lock', checkLockId);
+      if (lock !== undefined) vtep.lock = lock;
+    }
     return vtep;
   });
   duplicates(w, 'vteps', 'switch', vteps, (t) => t.switch || undefined);
   return vteps.filter((t): t is VtepConfig => t !== undefined);
 }
+
+/** An OVSDB lock name is an <id> (RFC 7047 §3.1): letters, digits and underscores, not starting with a digit. */
+const checkLockId: Check<string> = (v) => {
+  const s = checkString(v);
+  if (!s.ok) return s;
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(s.value) ? s : { ok: false, reason: `must be an OVSDB <id> (letters, digits, _; not starting with a digit), got ${show(v)}` };
+};
 
 /** A PEM file the daemon must be able to read. */
 const checkReadableFile: Check<string> = (v) => {

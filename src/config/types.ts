@@ -50,6 +50,8 @@ export interface VtepConfig {
   ovsdb: string;
   /** PEM files for an ssl: remote (required there, refused elsewhere), as ovsdb-server's --private-key, --certificate and --ca-cert. */
   ssl?: VtepSslConfig;
+  /** OVSDB lock (RFC 7047 §4.1.8) for active/standby: speakers sharing a switch name the same lock; only its holder writes. */
+  lock?: string;
 }
 
 export interface VtepSslConfig {

@@ -193,6 +193,7 @@ export class Gateway {
       name: v.switch,
       ovsdb: v.ovsdb,
       tls: vtepTls(v),
+      lock: v.lock,
       events: {
         // The RIB originates from one VTEP address: the first switch's (DESIGN.md §2).
         localVtep: (ip) => {
@@ -206,6 +207,8 @@ export class Gateway {
         },
         localMacs: (d) => this.localMacs(d.added, d.removed),
         error: (e) => this.log.warn({ switch: v.switch, code: e.code }, `switch ${v.switch}: ${e.message}`),
+        lock: (held) => this.log.info({ switch: v.switch, lock: v.lock, held },
+          held ? `switch ${v.switch}: holding lock ${v.lock}: this speaker writes the remote rows` : `switch ${v.switch}: lock ${v.lock} is held by another speaker: standing by`),
       },
     });
     this.switches.set(v.switch, sw);

@@ -57,6 +57,8 @@ export interface VtepSwitchEvents {
   localMacs?(diff: LocalMacDiff): void;
   /** A connection, monitor or transaction error (also kept as `lastError`). */
   error?(e: VtepSwitchError): void;
+  /** With `lock`: granted (this speaker writes), or held by another writer (this one stands by). */
+  lock?(held: boolean): void;
 }
 
 export interface VtepSwitchError {
@@ -181,8 +183,16 @@ export class VtepSwitch {
       }),
       c.on('protocolError', (e) => this.fail(e)),
       // Holding the lock again: the writer may resume (RFC 7047 §4.1.11 "locked").
-      c.on('locked', () => this.writer.observedChanged()),
-      c.on('stolen', (id) => this.fail({ code: 'OVSDB_LOCK_STOLEN', message: `lock ${id} stolen by another writer` })),
+      c.on('locked', (id) => {
+        if (id !== this.opts.lock) return;
+        this.events.lock?.(true);
+        this.writer.observedChanged();
+      }),
+      c.on('stolen', (id) => {
+        if (id !== this.opts.lock) return;
+        this.events.lock?.(false);
+        this.fail({ code: 'OVSDB_LOCK_STOLEN', message: `lock ${id} stolen by another writer` });
+      }),
     );
     const ready = new Promise<void>((resolve) => this.startWaiters.push(resolve));
     this.started = ready;
@@ -309,6 +319,7 @@ export class VtepSwitch {
       // The client re-requests the lock after every reconnect.
       void this.client.lock(this.opts.lock).then((l) => {
         if (!l.ok) this.fail(l.error);
+        else if (!l.value.locked) this.events.lock?.(false);
       });
     }
     this.refreshLocal();

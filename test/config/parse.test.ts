@@ -137,6 +137,7 @@ describe('invalid configs name the key and the reason', () => {
     ['ssl target without files', vtep('ssl:127.0.0.1:6640'), ['vteps[0].ssl: required for an ssl: target: private_key, certificate and ca_cert (PEM files)']],
     ['ssl files for a unix target', `${BASE}vteps:\n  - { switch: ps0, ovsdb: 'unix:/x', ${SSL} }\n`, ['vteps[0].ssl: only for an ssl: target (ovsdb is unix:/x)']],
     ['ssl file unreadable', `${BASE}vteps:\n  - { switch: ps0, ovsdb: 'ssl:127.0.0.1:6640', ssl: { private_key: /nonexistent/k.pem, certificate: '${PEM}', ca_cert: '${PEM}' } }\n`, ['vteps[0].ssl.private_key: cannot read /nonexistent/k.pem: ENOENT']],
+    ['lock not an OVSDB id', `${BASE}vteps:\n  - { switch: ps0, ovsdb: 'unix:/x', lock: l2bgw-ps0 }\n`, ['vteps[0].lock: must be an OVSDB <id> (letters, digits, _; not starting with a digit), got "l2bgw-ps0"']],
     ['ssl file missing', `${BASE}vteps:\n  - { switch: ps0, ovsdb: 'ssl:127.0.0.1:6640', ssl: { private_key: '${PEM}', certificate: '${PEM}' } }\n`, ['vteps[0].ssl.ca_cert: required']],
     ['ovsdb IPv6 without brackets', vtep('tcp:::1:6640'), ['vteps[0].ovsdb: an IPv6 host goes in brackets (tcp:[::1]:6640), got "tcp:::1:6640"']],
     ['ovsdb bad bracketed host', vtep('tcp:[zz]:6640'), ['vteps[0].ovsdb: host must be an IPv4 address, [IPv6] address or DNS name, got "tcp:[zz]:6640"']],

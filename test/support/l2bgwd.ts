@@ -37,6 +37,11 @@ export interface L2bgwd {
   dispose(): Promise<void>;
 }
 
+/** Still running: neither exited nor killed by a signal (a signal leaves exitCode null). */
+function running(c: ChildProcess | undefined): boolean {
+  return c !== undefined && c.exitCode === null && c.signalCode === null;
+}
+
 export function l2bgwd(yaml: string): L2bgwd {
   const dir = mkdtempSync(join(tmpdir(), 'l2bgw-d-'));
   const configPath = join(dir, 'l2bgwd.yaml');
@@ -49,7 +54,7 @@ export function l2bgwd(yaml: string): L2bgwd {
 
   const handle: L2bgwd = {
     dir, configPath, dataDir, lines,
-    get pid() { return child?.exitCode === null ? child.pid : undefined; },
+    get pid() { return running(child) ? child?.pid : undefined; },
     writeConfig,
     async start() {
       lines.length = 0;
@@ -74,11 +79,11 @@ export function l2bgwd(yaml: string): L2bgwd {
       await handle.waitForLine((l) => l.msg === 'l2bgwd started', 'l2bgwd to start', 30_000);
     },
     signal(sig) {
-      if (child?.exitCode === null) child.kill(sig);
+      if (running(child)) child?.kill(sig);
     },
     async stop() {
       const c = child;
-      if (!c || c.exitCode !== null) return c?.exitCode ?? null;
+      if (!c || !running(c)) return c?.exitCode ?? null;
       const exited = new Promise<number | null>((r) => c.once('exit', (code) => r(code)));
       c.kill('SIGTERM');
       return exited;
@@ -87,7 +92,7 @@ export function l2bgwd(yaml: string): L2bgwd {
       let hit: LogLine | undefined;
       await waitFor(() => {
         hit = lines.find(pred);
-        if (!hit && child?.exitCode !== null) throw new Error(`l2bgwd exited waiting for ${what}:\n${text.slice(-4000)}`);
+        if (!hit && !running(child)) throw new Error(`l2bgwd exited waiting for ${what}:\n${text.slice(-4000)}`);
         return hit !== undefined;
       }, what, ms);
       return hit as LogLine;
