@@ -253,7 +253,7 @@ export class VtepSwitch {
     let skipped = this.writer.skipped;
     if (w.plans === 0) {
       const want = desired(this.inputs());
-      desiredRows = want.ucast.size + want.mcast.size;
+      desiredRows = want.ucastRows + want.mcast.size;
       missing = desiredRows;
       skipped = want.skipped;
     }
@@ -415,7 +415,7 @@ export class VtepSwitch {
   /** The remote MACs this switch should hold now, with where each comes from (BGP or manual). */
   effectiveMacs(): Array<{ mac: string; logicalSwitch: string; dstIp: string; ipaddr: string; source: 'bgp' | 'manual' }> {
     const names = new Map(this.managed.map((m) => [m.uuid, m.name]));
-    return [...desired(this.inputs()).ucast.values()].map((u) => ({
+    return [...desired(this.inputs()).ucast.values()].flatMap((macs) => [...macs.values()]).map((u) => ({
       mac: u.mac, logicalSwitch: names.get(u.logicalSwitch) ?? u.logicalSwitch, dstIp: u.locator.dstIp, ipaddr: u.ipaddr, source: u.source,
     }));
   }

@@ -233,7 +233,7 @@ export class VtepWriter {
     const d = diff(want, seen, { allowDeletes: this.source.allowDeletes() });
     const c = this.counters;
     c.plans++;
-    c.desiredRows = want.ucast.size + want.mcast.size;
+    c.desiredRows = want.ucastRows + want.mcast.size;
     this.lastSkipped = want.skipped;
     c.pendingChanges = d.changes.length;
     c.deletesHeld = d.deletesHeld;

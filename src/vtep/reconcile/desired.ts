@@ -11,7 +11,7 @@
  * vxlan_over_ipv4 only); others are reported in `skipped`. An `ipaddr` that
  * is not IPv4 is not written (the column serves ARP suppression).
  */
-import { locatorKey, ucastKey } from './types.js';
+import { locatorKey } from './types.js';
 import type {
   DesiredLocator,
   DesiredMcast,
@@ -61,7 +61,8 @@ export function desired(inputs: ReconcileInputs): DesiredState {
     return loc;
   };
 
-  const ucast = new Map<string, DesiredUcast>();
+  const ucast = new Map<string, Map<string, DesiredUcast>>();
+  let ucastRows = 0;
   for (const m of inputs.macs) {
     const ls = switches.get(m.logicalSwitch);
     const reason = !ls ? 'unmanaged-logical-switch' : !MAC_RE.test(m.mac) ? 'invalid-mac' : !ipEntry(m.dstIp).ipv4 ? 'not-ipv4-destination' : undefined;
@@ -69,11 +70,13 @@ export function desired(inputs: ReconcileInputs): DesiredState {
       skipped.push({ kind: 'mac', logicalSwitch: m.logicalSwitch, mac: m.mac, dstIp: m.dstIp, reason: reason ?? 'unmanaged-logical-switch' });
       continue;
     }
-    const key = ucastKey(ls.uuid, m.mac);
-    const prev = ucast.get(key);
+    let macs = ucast.get(ls.uuid);
+    if (macs === undefined) ucast.set(ls.uuid, (macs = new Map()));
+    const prev = macs.get(m.mac);
     // Manual remote MACs override BGP-learned ones (DESIGN §1).
     if (prev && prev.source === 'manual' && m.source === 'bgp') continue;
-    ucast.set(key, {
+    if (prev === undefined) ucastRows++;
+    macs.set(m.mac, {
       mac: m.mac,
       logicalSwitch: ls.uuid,
       ipaddr: m.ipaddr !== undefined && m.ipaddr !== '' && isIpv4(m.ipaddr) ? m.ipaddr : '',
@@ -101,5 +104,5 @@ export function desired(inputs: ReconcileInputs): DesiredState {
     }
   }
 
-  return { switches: new Set(switches.keys()), locators, ucast, mcast, skipped };
+  return { switches: new Set(switches.keys()), locators, ucast, ucastRows, mcast, skipped };
 }

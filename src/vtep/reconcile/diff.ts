@@ -17,7 +17,7 @@
  *   desired rows of a logical switch missing from the database are left out
  *   (the insert would fail referential integrity).
  */
-import { ENCAPSULATION, UNKNOWN_DST, locatorKey, ucastKey } from './types.js';
+import { ENCAPSULATION, UNKNOWN_DST, locatorKey } from './types.js';
 import type {
   Change,
   DesiredLocator,
@@ -31,6 +31,13 @@ import type {
 
 export interface DiffOptions {
   allowDeletes: boolean;
+}
+
+const UPPER = /[A-F]/;
+
+/** MACs as written by others may be upper case; ours are lower case already (no copy then). */
+function lowerMac(mac: string): string {
+  return UPPER.test(mac) ? mac.toLowerCase() : mac;
 }
 
 export function diff(want: DesiredState, seen: ObservedState, options: DiffOptions): ReconcileDiff {
@@ -55,45 +62,63 @@ export function diff(want: DesiredState, seen: ObservedState, options: DiffOptio
   const extras: Change[] = [];
   let missingSwitch = 0;
 
-  // Ucast_Macs_Remote by (logical switch, MAC); MACs compared in lower case.
-  const ucastSeen = new Map<string, string[]>();
+  // Ucast_Macs_Remote by logical switch, then MAC (compared in lower case).
+  // One uuid per MAC is the rule; a list only for duplicates (no per-row arrays).
+  const ucastSeen = new Map<string, Map<string, string | string[]>>();
   for (const [uuid, row] of seen.ucastRemote) {
-    if (!want.switches.has(row.logical_switch)) continue;
-    const k = ucastKey(row.logical_switch, row.MAC.toLowerCase());
-    const list = ucastSeen.get(k);
-    if (list) list.push(uuid);
-    else ucastSeen.set(k, [uuid]);
+    const ls = row.logical_switch;
+    if (!want.switches.has(ls)) continue;
+    let macs = ucastSeen.get(ls);
+    if (macs === undefined) ucastSeen.set(ls, (macs = new Map()));
+    const mac = lowerMac(row.MAC);
+    const prev = macs.get(mac);
+    if (prev === undefined) macs.set(mac, uuid);
+    else if (typeof prev === 'string') macs.set(mac, [prev, uuid]);
+    else prev.push(uuid);
   }
-  for (const [k, d] of want.ucast) {
-    if (!seen.logicalSwitches.has(d.logicalSwitch)) {
-      missingSwitch++;
+  for (const [ls, wanted] of want.ucast) {
+    if (!seen.logicalSwitches.has(ls)) {
+      missingSwitch += wanted.size;
       continue;
     }
-    const uuids = ucastSeen.get(k);
-    if (!uuids) {
-      inserts.push({ kind: 'insert-ucast', mac: d.mac, logicalSwitch: d.logicalSwitch, ipaddr: d.ipaddr, locator: ref(d.locator) });
-      continue;
-    }
-    ucastSeen.delete(k);
-    // Keep the row that already matches, if a duplicate exists; the rest are extras.
-    const matches = (u: string): boolean => {
-      const r = seen.ucastRemote.get(u);
-      return r !== undefined && keyByLoc.get(r.locator) === d.locator.key && r.ipaddr === d.ipaddr;
-    };
-    const keep = uuids.find(matches) ?? uuids[0];
-    for (const u of uuids) if (u !== keep) extras.push({ kind: 'delete-ucast', uuid: u });
-    const row = seen.ucastRemote.get(keep);
-    if (!row) continue;
-    const locChanged = keyByLoc.get(row.locator) !== d.locator.key;
-    const ipChanged = row.ipaddr !== d.ipaddr;
-    if (locChanged || ipChanged) {
-      const c: Extract<Change, { kind: 'update-ucast' }> = { kind: 'update-ucast', uuid: keep, mac: d.mac, logicalSwitch: d.logicalSwitch };
-      if (locChanged) c.locator = ref(d.locator);
-      if (ipChanged) c.ipaddr = d.ipaddr;
-      updates.push(c);
+    const seenMacs = ucastSeen.get(ls);
+    for (const [mac, d] of wanted) {
+      const found = seenMacs?.get(mac);
+      if (found === undefined) {
+        inserts.push({ kind: 'insert-ucast', mac: d.mac, logicalSwitch: d.logicalSwitch, ipaddr: d.ipaddr, locator: ref(d.locator) });
+        continue;
+      }
+      let keep: string;
+      if (typeof found === 'string') keep = found;
+      else {
+        // Keep the row that already matches, if a duplicate exists; the rest are extras.
+        keep = found.find((u) => {
+          const r = seen.ucastRemote.get(u);
+          return r !== undefined && keyByLoc.get(r.locator) === d.locator.key && r.ipaddr === d.ipaddr;
+        }) ?? found[0];
+        for (const u of found) if (u !== keep) extras.push({ kind: 'delete-ucast', uuid: u });
+      }
+      const row = seen.ucastRemote.get(keep);
+      if (!row) continue;
+      const locChanged = keyByLoc.get(row.locator) !== d.locator.key;
+      const ipChanged = row.ipaddr !== d.ipaddr;
+      if (locChanged || ipChanged) {
+        const c: Extract<Change, { kind: 'update-ucast' }> = { kind: 'update-ucast', uuid: keep, mac: d.mac, logicalSwitch: d.logicalSwitch };
+        if (locChanged) c.locator = ref(d.locator);
+        if (ipChanged) c.ipaddr = d.ipaddr;
+        updates.push(c);
+      }
     }
   }
-  for (const uuids of ucastSeen.values()) for (const u of uuids) extras.push({ kind: 'delete-ucast', uuid: u });
+  // Rows of MACs not wanted (deleting while matching would rehash the maps as they shrink).
+  for (const [ls, macs] of ucastSeen) {
+    const wanted = seen.logicalSwitches.has(ls) ? want.ucast.get(ls) : undefined;
+    for (const [mac, found] of macs) {
+      if (wanted?.has(mac)) continue;
+      if (typeof found === 'string') extras.push({ kind: 'delete-ucast', uuid: found });
+      else for (const u of found) extras.push({ kind: 'delete-ucast', uuid: u });
+    }
+  }
 
   // Mcast_Macs_Remote: one unknown-dst row per logical switch (hardware_vtep(5)).
   const members = (setUuid: string): string | undefined => {

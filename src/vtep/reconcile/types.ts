@@ -96,8 +96,10 @@ export interface DesiredState {
   /** uuids of the managed logical switches: the only ones whose rows are touched */
   switches: ReadonlySet<string>;
   locators: ReadonlyMap<LocatorKey, DesiredLocator>;
-  /** by ucastKey(logicalSwitch, mac) */
-  ucast: ReadonlyMap<string, DesiredUcast>;
+  /** by Logical_Switch uuid, then MAC (nested, not a joined key: no string built per row) */
+  ucast: ReadonlyMap<string, ReadonlyMap<string, DesiredUcast>>;
+  /** number of desired Ucast_Macs_Remote rows */
+  ucastRows: number;
   /** by Logical_Switch uuid */
   mcast: ReadonlyMap<string, DesiredMcast>;
   skipped: SkippedInput[];
@@ -139,10 +141,6 @@ export interface ReconcileDiff {
   deletesHeld: number;
   /** desired rows of logical switches missing from the database, left out */
   missingSwitch: number;
-}
-
-export function ucastKey(logicalSwitch: string, mac: string): string {
-  return `${logicalSwitch}/${mac}`;
 }
 
 export function locatorKey(dstIp: string, tunnelKey: number | null): LocatorKey {

@@ -191,7 +191,7 @@ describe('diff', () => {
     const m: Omit<RemoteMac, 'logicalSwitch'> = { mac: '02:00:00:00:00:01', dstIp: '198.51.100.7', source: 'manual' };
     for (const order of [[b, m], [m, b]]) {
       const want = desired(inputs(ls, order));
-      expect([...want.ucast.values()].map((u) => [u.source, u.locator.dstIp])).toEqual([['manual', '198.51.100.7']]);
+      expect([...want.ucast.values()].flatMap((macs) => [...macs.values()]).map((u) => [u.source, u.locator.dstIp])).toEqual([['manual', '198.51.100.7']]);
     }
     sync(db, inputs(ls, [b, m]), true);
     expect(ucastRows(db).map((r) => r.dst)).toEqual(['198.51.100.7']);
@@ -253,7 +253,7 @@ describe('diff', () => {
       flood: new Map([[ls, [{ dstIp: '2001:db8::9' }]]]),
     });
     expect(want.skipped.map((s) => s.reason)).toEqual(['not-ipv4-destination', 'unmanaged-logical-switch', 'invalid-mac', 'not-ipv4-destination']);
-    expect([...want.ucast.values()].map((u) => [u.mac, u.ipaddr])).toEqual([['02:00:00:00:00:03', '']]);
+    expect([...want.ucast.values()].flatMap((macs) => [...macs.values()]).map((u) => [u.mac, u.ipaddr])).toEqual([['02:00:00:00:00:03', '']]);
     expect(want.mcast.size).toBe(0);
   });
 
