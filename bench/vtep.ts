@@ -115,13 +115,14 @@ async function rawWriter(sock: string, lsUuid: string, n: number, perTxn: number
   return (n / ms) * 1000;
 }
 
-function type2Updates(n: number): UpdateMessage[] {
+/** Type-2 routes for MACs first..first+n-1 from one peer, 100 per UPDATE, with next hop 192.0.2.<host>. */
+function type2Updates(n: number, first = 0, host = 2): UpdateMessage[] {
   const ext = buildEvpnCommunities({ routeTargets: [`65000:${VNI}`], encapsulation: 8 });
-  const nextHop = Buffer.from([192, 0, 2, 2]);
+  const nextHop = Buffer.from([192, 0, 2, host]);
   const updates: UpdateMessage[] = [];
-  for (let start = 0; start < n; start += 100) {
+  for (let start = first; start < first + n; start += 100) {
     const routes: MacIpRoute[] = [];
-    for (let i = start; i < Math.min(n, start + 100); i++) routes.push({ type: 2, rd: '192.0.2.2:2', esi: '00000000000000000000', ethTag: 0, mac: 0x020000000000 + i, label1: VNI });
+    for (let i = start; i < Math.min(first + n, start + 100); i++) routes.push({ type: 2, rd: '192.0.2.2:2', esi: '00000000000000000000', ethTag: 0, mac: 0x020000000000 + i, label1: VNI });
     updates.push({
       type: 'update',
       withdrawn: [],
@@ -141,8 +142,10 @@ function type2Updates(n: number): UpdateMessage[] {
  *  - sync: timed from the first UPDATE to the last row committed, UPDATEs
  *    arriving a socket read at a time (16 per turn of the event loop) while
  *    the writer writes, as during a peer's initial table.
+ * After an install, MACs move one at a time (the peer re-announces one with
+ * another next hop): the median time from that UPDATE to its row committed.
  */
-async function l2bgwWriter(sock: string, lsUuid: string, n: number, mode: 'install' | 'sync'): Promise<{ ribMs: number; rowsPerS: number; plans: number }> {
+async function l2bgwWriter(sock: string, lsUuid: string, n: number, mode: 'install' | 'sync'): Promise<{ ribMs: number; rowsPerS: number; plans: number; moveMs: number }> {
   const client = new OvsdbClient({ remote: `unix:${sock}`, reconnect: false });
   const c = await client.connect();
   if (!c.ok) throw new Error(c.error.message);
@@ -191,9 +194,21 @@ async function l2bgwWriter(sock: string, lsUuid: string, n: number, mode: 'insta
   await writer.whenIdle();
   const ms = performance.now() - t1;
   const written = m.rows('Ucast_Macs_Remote').size;
+  const plans = writer.stats.plans;
+  const moves: number[] = [];
+  if (mode === 'install') {
+    for (let i = 0; i < 9; i++) {
+      const a = performance.now();
+      rib.receiveUpdate('127.0.0.1', type2Updates(1, i, 3)[0], [], 0);
+      toSwitch();
+      await writer.whenIdle();
+      moves.push(performance.now() - a);
+    }
+    moves.sort((x, y) => x - y);
+  }
   await client.close();
   if (written !== n) throw new Error(`l2bgw wrote ${written} rows, expected ${n}`);
-  return { ribMs, rowsPerS: (n / ms) * 1000, plans: writer.stats.plans };
+  return { ribMs, rowsPerS: (n / ms) * 1000, plans, moveMs: moves[Math.floor(moves.length / 2)] ?? 0 };
 }
 
 const best = (xs: number[]): number => Math.round(Math.max(...xs));
@@ -217,6 +232,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     const install: number[] = [];
     const sync: number[] = [];
     const ribMs: number[] = [];
+    const moveMs: number[] = [];
     const plans: number[] = [];
     for (let round = 1; round <= rounds; round++) {
       for (const size of [100, 250]) {
@@ -230,7 +246,8 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       const i = await fresh(`install-${round}`, (s) => l2bgwWriter(s.sock, s.lsUuid, n, 'install'));
       install.push(i.rowsPerS);
       ribMs.push(i.ribMs);
-      console.error(`round ${round}: l2bgw install (${n} routes into the RIB in ${Math.round(i.ribMs)} ms, then Loc-RIB → rows): ${Math.round(i.rowsPerS)} rows/s`);
+      moveMs.push(i.moveMs);
+      console.error(`round ${round}: l2bgw install (${n} routes into the RIB in ${Math.round(i.ribMs)} ms, then Loc-RIB → rows): ${Math.round(i.rowsPerS)} rows/s; one MAC moving among them: ${Math.round(i.moveMs)} ms`);
       const y = await fresh(`sync-${round}`, (s) => l2bgwWriter(s.sock, s.lsUuid, n, 'sync'));
       sync.push(y.rowsPerS);
       plans.push(y.plans);
@@ -246,6 +263,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       l2bgw_sync_rows_per_s: best(sync),
       sync_diffs: Math.min(...plans),
       rib_load_ms: Math.round(Math.min(...ribMs)),
+      move_ms: Math.round(Math.min(...moveMs)),
       ovsdb_server_best_rows_per_s: bestServer,
       ovsdb_server_rows_per_s_by_txn_size: bySize,
       ovsdb_server_monitored_rows_per_s: best(monitored),
