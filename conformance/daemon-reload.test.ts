@@ -146,9 +146,12 @@ describe.skipIf(missing !== undefined)('SIGHUP with live gobgpd peers', () => {
       expect(n.state.session_state).toBe(ESTABLISHED);
       expect(n.state.messages?.received?.open).toBe(opens[i]);
     }
-    // Still serving: a good file after the bad one applies.
-    d.writeConfig(config([KEPT, ADDED], '65000:5000'));
+    // Still serving: a good file after the bad one applies. What only a restart applies
+    // (here the connect retry time) is said, not silently ignored.
+    d.writeConfig(config([KEPT, ADDED], '65000:5000').replace('connect_retry: 1', 'connect_retry: 2'));
     d.signal('SIGHUP');
     await waitFor(async () => (await rib(KEPT)).includes('65000:5000'), 'the RT back at the kept peer', 20_000);
+    const later = await d.waitForLine((l) => l.msg.startsWith('reload: '), 'the restart-only warning');
+    expect(later).toMatchObject({ level: 'warn', msg: 'reload: bgp.connect_retry changed; this takes effect at the next start' });
   }, 60_000);
 });

@@ -410,6 +410,13 @@ export class Gateway {
   // ------------------------------------------------------------ reload
 
   applyReload(diff: ConfigDiff, next: Config): void {
+    // Peers (a new bgp.hold_time reaches them), EVIs and log_level apply now; the rest
+    // (switch connections, identity, listeners) at the next start.
+    const later = [
+      ...[...diff.vteps.added, ...diff.vteps.removed, ...diff.vteps.changed.map((c) => c.after)].map((v) => `vteps (${v.switch})`),
+      ...diff.keys.filter((k) => k !== 'log_level' && k !== 'bgp.hold_time'),
+    ];
+    if (later.length > 0) this.log.warn({ keys: later }, `reload: ${later.join(', ')} changed; this takes effect at the next start`);
     this.config = next;
     for (const p of diff.peers.added) this.speaker.addPeer(sessionPeerConfig(p));
     for (const p of diff.peers.removed) void this.speaker.removePeer(p.address);
