@@ -7,6 +7,8 @@
  * real socket; the switch is a real hardware_vtep ovsdb-server.
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BgpSpeaker } from '../src/bgp/session/speaker.js';
 import type { Peer } from '../src/bgp/session/peer.js';
@@ -17,7 +19,7 @@ import { EVPN_AFI, EVPN_SAFI, encodeEvpnNlri } from '../src/evpn/nlri.js';
 import { l2bgwd } from '../test/support/l2bgwd.js';
 import type { L2bgwd } from '../test/support/l2bgwd.js';
 import { waitFor } from '../test/support/process.js';
-import { startOvsdbServer } from '../test/support/ovsdb-server.js';
+import { freePort, startOvsdbServer } from '../test/support/ovsdb-server.js';
 import type { OvsdbServer } from '../test/support/ovsdb-server.js';
 
 const missing = ['ovsdb-server', 'vtep-ctl'].find((b) => spawnSync('sh', ['-c', `command -v ${b}`]).status !== 0);
@@ -41,6 +43,13 @@ describe.skipIf(missing !== undefined)('two speakers on one switch, active/stand
   let peer: BgpSpeaker;
   const sessions = new Map<string, Peer>();
   const daemons: L2bgwd[] = [];
+  const apiPorts: number[] = [];
+  /** GET /v2.0/vteps of a daemon: what it says of the lock. */
+  const lockOf = async (i: number): Promise<unknown> => {
+    const token = readFileSync(join(daemons[i].dataDir, 'admin.token'), 'utf8').trim();
+    const r = await fetch(`http://127.0.0.1:${apiPorts[i]}/v2.0/vteps`, { headers: { authorization: `Bearer ${token}` } });
+    return ((await r.json()) as { vteps: Array<{ lock?: unknown }> }).vteps[0].lock;
+  };
 
   const vtepCtl = (...args: string[]): string => spawnSync('vtep-ctl', [`--db=unix:${vtep.socketPath}`, ...args], { encoding: 'utf8' }).stdout;
   const rowsOf = (mac: string): number => vtepCtl('list-remote-macs', 'ls0').split('\n').filter((l) => l.includes(mac)).length;
@@ -57,6 +66,7 @@ describe.skipIf(missing !== undefined)('two speakers on one switch, active/stand
       void peer.sendUpdates(p, [type2(0x02dd00000001), endOfRib({ afi: EVPN_AFI, safi: EVPN_SAFI })]);
     });
     await peer.start();
+    for (const _ of SPEAKERS) apiPorts.push(await freePort());
     SPEAKERS.forEach((address, i) => daemons.push(l2bgwd([
       `router_id: 192.0.2.${11 + i}`,
       'local_as: 65000',
@@ -66,6 +76,8 @@ describe.skipIf(missing !== undefined)('two speakers on one switch, active/stand
       `    - { address: ${PEER}, remote_as: 65000, port: ${peer.listenAddress()?.port}, local_address: ${address} }`,
       'vteps:',
       `  - { switch: ps0, ovsdb: "unix:${vtep.socketPath}", lock: ${LOCK} }`,
+      'api:',
+      `  listen: { host: 127.0.0.1, port: ${apiPorts[i]} }`,
       'log_level: info',
     ].join('\n'))));
   }, 60_000);
@@ -85,9 +97,12 @@ describe.skipIf(missing !== undefined)('two speakers on one switch, active/stand
     const standby = daemons.find(standing) as L2bgwd;
     await waitFor(() => sessions.size === 2, 'both sessions', 20_000);
     await waitFor(() => rowsOf('02:dd:00:00:00:01') === 1, 'the row, written once', 20_000);
+    expect(await lockOf(daemons.indexOf(active))).toEqual({ name: LOCK, held: true });
+    expect(await lockOf(daemons.indexOf(standby))).toEqual({ name: LOCK, held: false });
 
     active.signal('SIGKILL');
     await waitFor(() => holding(standby), 'the standby to take the lock', 20_000);
+    expect(await lockOf(daemons.indexOf(standby))).toEqual({ name: LOCK, held: true });
     // A route learned after the takeover is written by the new holder.
     const left = sessions.get(SPEAKERS[daemons.indexOf(standby)]) as Peer;
     expect(peer.sendUpdates(left, [type2(0x02dd00000002)])).toBe(true);

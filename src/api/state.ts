@@ -59,6 +59,8 @@ export interface VtepView {
   switch: string;
   ovsdb: string;
   connected: boolean;
+  /** with `vteps[].lock` (active/standby): the lock, and whether this speaker holds it and so writes */
+  lock?: { name: string; held: boolean };
   remote_macs: EffectiveMac[];
 }
 

@@ -57,7 +57,11 @@ export function gatewayState(g: Gateway): GatewayState {
       });
     },
     vteps(): VtepView[] {
-      return g.vteps().map((s) => ({ switch: s.name, ovsdb: s.ovsdb, connected: s.connected, remote_macs: g.effectiveMacs(s.name) }));
+      return g.vteps().map((s) => {
+        const v: VtepView = { switch: s.name, ovsdb: s.ovsdb, connected: s.connected, remote_macs: g.effectiveMacs(s.name) };
+        if (s.lock) v.lock = s.lock;
+        return v;
+      });
     },
   };
 }
