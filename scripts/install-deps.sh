@@ -5,8 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for cmd_pkg in /usr/lib/frr/bgpd:frr gobgpd:gobgpd exabgp:exabgp ovsdb-server:openvswitch-common \
-               vtep-ctl:openvswitch-vtep tshark:tshark ovs-vswitchd:openvswitch-switch ip:iproute2; do
+for cmd_pkg in /usr/lib/frr/bgpd:frr gobgpd:gobgpd ovsdb-server:openvswitch-common \
+               vtep-ctl:openvswitch-vtep tshark:tshark ovs-vswitchd:openvswitch-switch ip:iproute2 \
+               openssl:openssl; do
   cmd=${cmd_pkg%%:*} pkg=${cmd_pkg#*:}
   command -v "$cmd" >/dev/null 2>&1 || [ -x "$cmd" ] || need+=("$pkg")
 done

@@ -165,7 +165,11 @@ export class VtepWriter {
         for (const u of changed) this.heldChanges.push(u);
         return;
       }
-      if (!this.external(changed)) return;
+      if (!this.external(changed)) {
+        // Only our echoes: a writer waiting for them to re-plan may go on.
+        if (this.echoes.size === 0) this.wake?.();
+        return;
+      }
     }
     this.observedDirty = true;
     this.kick();

@@ -1,0 +1,53 @@
+/**
+ * The writer's echo bookkeeping, on the in-memory model of the tables (the real
+ * server is in writer.test.ts): here the monitor's echo of a commit is delivered
+ * by hand, late, to pin down the order the real server does not let a test choose.
+ */
+import { describe, expect, it } from 'vitest';
+import { VtepWriter } from '../../src/vtep/writer.js';
+import type { TransactOutcome } from '../../src/vtep/writer.js';
+import type { EncodedOps } from '../../src/vtep/ovsdb/codec/jsonrpc.js';
+import type { ReconcileInputs, RemoteMac } from '../../src/vtep/reconcile/types.js';
+import { MemDb } from './reconcile/mem-db.js';
+
+function uuidsOf(results: unknown[]): string[] {
+  return results.flatMap((r) => {
+    const u = (r as { uuid?: [string, string] } | null)?.uuid;
+    return u ? [u[1]] : [];
+  });
+}
+
+describe('VtepWriter echoes', () => {
+  it('a re-plan waiting for the echo of the last commit goes on as soon as the echo arrives', async () => {
+    const db = new MemDb();
+    const ls = db.addLogicalSwitch('ls0', 5000);
+    const mac = (i: number, dstIp: string): RemoteMac => ({ mac: `02:00:00:00:00:0${i}`, logicalSwitch: ls, dstIp, source: 'bgp' });
+    let inputs: ReconcileInputs = { logicalSwitches: [{ uuid: ls, name: 'ls0', tunnelKey: 5000 }], macs: [mac(1, '192.0.2.1')], flood: new Map() };
+    const late: { writer?: VtepWriter; commits: number } = { commits: 0 };
+    const writer = (late.writer = new VtepWriter({
+      // An hour: only an echo, never the timeout, may let the re-plan go on.
+      freshnessTimeoutMs: 3_600_000,
+      transactor: {
+        transact: async (_db: string, ops: EncodedOps): Promise<TransactOutcome> => {
+          const r = db.transact(JSON.parse(`[${ops.json}]`) as object[]);
+          if (!r.ok) return r;
+          late.commits++;
+          // A change arrives while the first commit is in flight; its echo comes 20 ms after the reply.
+          if (late.commits === 1) {
+            inputs = { ...inputs, macs: [...inputs.macs, mac(2, '192.0.2.1')] };
+            writer.inputsChanged();
+          }
+          const echo = uuidsOf(r.value);
+          setTimeout(() => late.writer?.observedChanged(echo), 20);
+          return r;
+        },
+      },
+      source: { inputs: () => inputs, observe: () => db.observed(), allowDeletes: () => true },
+    }));
+    writer.inputsChanged();
+    await writer.whenIdle();
+    expect(late.commits).toBe(2);
+    expect([...db.tables.Ucast_Macs_Remote.values()].map((r) => r.MAC).sort()).toEqual(['02:00:00:00:00:01', '02:00:00:00:00:02']);
+    expect(writer.stats.plans).toBe(2);
+  }, 10_000);
+});
