@@ -102,12 +102,24 @@ export class RemoteState {
   private readonly skipped = new Map<string, NotInstalled>();
   private manual: ManualInput = { connections: [] };
 
-  /** Apply one batch of Loc-RIB best-path changes. */
-  applyRibDeltas(batch: readonly RibDelta[]): void {
+  /**
+   * Apply one batch of Loc-RIB best-path changes. Returns the MACs whose
+   * route changed, by VNI, and whether a flood member (type 3) did.
+   */
+  applyRibDeltas(batch: readonly RibDelta[]): { macs: Array<{ vni: number; mac: string }>; flood: boolean } {
+    const macs: Array<{ vni: number; mac: string }> = [];
+    let flood = false;
     for (const d of batch) {
-      if (d.type === 2) this.applyMac(d.vni, formatMac(d.mac), d.best);
-      else this.applyFlood(d.vni, d.originator, d.best);
+      if (d.type === 2) {
+        const mac = formatMac(d.mac);
+        this.applyMac(d.vni, mac, d.best);
+        macs.push({ vni: d.vni, mac });
+      } else {
+        this.applyFlood(d.vni, d.originator, d.best);
+        flood = true;
+      }
     }
+    return { macs, flood };
   }
 
   setManual(input: ManualInput): void {
@@ -155,11 +167,7 @@ export class RemoteState {
     for (const [vni, m] of this.macs) {
       const ls = byVni.get(vni);
       if (ls === undefined) continue;
-      for (const r of m.values()) {
-        const e: RemoteMac = { mac: r.mac, logicalSwitch: ls, dstIp: r.dstIp, tunnelKey: r.vni, source: 'bgp' };
-        if (r.ipaddr !== undefined) e.ipaddr = r.ipaddr;
-        macs.push(e);
-      }
+      for (const r of m.values()) macs.push(bgpInput(r, ls));
     }
     for (const [vni, f] of this.floods) {
       const ls = byVni.get(vni);
@@ -169,12 +177,7 @@ export class RemoteState {
       flood.set(ls, list);
     }
     for (const c of this.manual.connections) {
-      for (const m of c.macs) {
-        const e: RemoteMac = { mac: m.mac.toLowerCase(), logicalSwitch: c.logicalSwitchUuid, dstIp: c.dstIp, source: 'manual' };
-        if (c.tunnelKey !== undefined) e.tunnelKey = c.tunnelKey;
-        if (m.ipaddr !== undefined && m.ipaddr !== '') e.ipaddr = m.ipaddr;
-        macs.push(e);
-      }
+      for (const m of c.macs) macs.push(manualInput(c, m));
       if (c.flood) {
         const list = flood.get(c.logicalSwitchUuid) ?? [];
         list.push(c.tunnelKey === undefined ? { dstIp: c.dstIp } : { dstIp: c.dstIp, tunnelKey: c.tunnelKey });
@@ -182,6 +185,31 @@ export class RemoteState {
       }
     }
     return { logicalSwitches, macs, flood };
+  }
+
+  /**
+   * The inputs of these MACs only (by logical switch uuid): their best BGP
+   * route and any manual entry, no flood list (see VtepWriter.inputsChanged).
+   */
+  inputsFor(logicalSwitches: readonly ManagedLogicalSwitch[], wanted: ReadonlyMap<string, ReadonlySet<string>>): ReconcileInputs {
+    const byVni = vniIndex(logicalSwitches);
+    const macs: RemoteMac[] = [];
+    for (const ls of logicalSwitches) {
+      const set = wanted.get(ls.uuid);
+      if (set === undefined || ls.tunnelKey === null || byVni.get(ls.tunnelKey) !== ls.uuid) continue;
+      const table = this.macs.get(ls.tunnelKey);
+      if (table === undefined) continue;
+      for (const mac of set) {
+        const r = table.get(mac);
+        if (r !== undefined) macs.push(bgpInput(r, ls.uuid));
+      }
+    }
+    for (const c of this.manual.connections) {
+      const set = wanted.get(c.logicalSwitchUuid);
+      if (set === undefined) continue;
+      for (const m of c.macs) if (set.has(m.mac.toLowerCase())) macs.push(manualInput(c, m));
+    }
+    return { logicalSwitches, macs, flood: new Map() };
   }
 
   /** Logical switch uuids the manual connections name (managed even without a tunnel_key). */
@@ -231,8 +259,21 @@ export class RemoteState {
   }
 }
 
+function bgpInput(r: BgpMac, ls: string): RemoteMac {
+  const e: RemoteMac = { mac: r.mac, logicalSwitch: ls, dstIp: r.dstIp, tunnelKey: r.vni, source: 'bgp' };
+  if (r.ipaddr !== undefined) e.ipaddr = r.ipaddr;
+  return e;
+}
+
+function manualInput(c: ManualConnection, m: ManualMac): RemoteMac {
+  const e: RemoteMac = { mac: m.mac.toLowerCase(), logicalSwitch: c.logicalSwitchUuid, dstIp: c.dstIp, source: 'manual' };
+  if (c.tunnelKey !== undefined) e.tunnelKey = c.tunnelKey;
+  if (m.ipaddr !== undefined && m.ipaddr !== '') e.ipaddr = m.ipaddr;
+  return e;
+}
+
 /** VNI → Logical_Switch uuid; with several logical switches on one VNI the lowest uuid wins. */
-function vniIndex(logicalSwitches: readonly ManagedLogicalSwitch[]): Map<number, string> {
+export function vniIndex(logicalSwitches: readonly ManagedLogicalSwitch[]): Map<number, string> {
   const out = new Map<number, string>();
   for (const ls of logicalSwitches) {
     if (ls.tunnelKey === null) continue;

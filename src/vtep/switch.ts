@@ -29,7 +29,7 @@ import { vtepSchema } from './ovsdb/vtep-schema.js';
 import type { VtepTables } from './ovsdb/vtep-schema.js';
 import { diffLocalMacs, readLocalView } from './local-side.js';
 import type { LocalMac, LocalMacDiff, LogicalSwitchInfo } from './local-side.js';
-import { RemoteState } from './remote-state.js';
+import { RemoteState, vniIndex } from './remote-state.js';
 import type { ManualInput, NotInstalled } from './remote-state.js';
 import { VTEP_DB, VtepWriter } from './writer.js';
 import type { WriterStats } from './writer.js';
@@ -161,6 +161,7 @@ export class VtepSwitch {
       freshnessTimeoutMs: opts.freshnessTimeoutMs,
       source: {
         inputs: () => this.inputs(),
+        inputsFor: (macs) => this.remote.inputsFor(this.managed, macs),
         observe: () => this.observe(),
         allowDeletes: () => this.deletesAllowed(),
       },
@@ -218,8 +219,19 @@ export class VtepSwitch {
   /** One batch of Loc-RIB best-path changes (the gateway's delta stream). */
   applyRibDeltas(batch: readonly RibDelta[]): void {
     if (batch.length === 0) return;
-    this.remote.applyRibDeltas(batch);
-    this.writer.inputsChanged();
+    const changed = this.remote.applyRibDeltas(batch);
+    if (changed.flood) {
+      this.writer.inputsChanged();
+      return;
+    }
+    // MAC routes only: the writer may diff just these MACs.
+    const lsOf = vniIndex(this.managed);
+    const macs: Array<{ logicalSwitch: string; mac: string }> = [];
+    for (const m of changed.macs) {
+      const ls = lsOf.get(m.vni);
+      if (ls !== undefined) macs.push({ logicalSwitch: ls, mac: m.mac });
+    }
+    if (macs.length > 0) this.writer.inputsChanged(macs);
   }
 
   /** Manual remote gateway connections and their remote MACs (the REST layer's state). */

@@ -38,7 +38,8 @@ import { encodeOps } from './ovsdb/codec/jsonrpc.js';
 import type { EncodedOps } from './ovsdb/codec/jsonrpc.js';
 import type { Batch, BatchOptions } from './reconcile/batch.js';
 import { desired } from './reconcile/desired.js';
-import { diff } from './reconcile/diff.js';
+import { diff, diffMacs } from './reconcile/diff.js';
+import { UcastIndex } from './reconcile/ucast-index.js';
 import type { ObservedState, ReconcileInputs, SkippedInput } from './reconcile/types.js';
 
 export const VTEP_DB = 'hardware_vtep';
@@ -53,6 +54,8 @@ export interface Transactor {
 /** Where the writer reads what to write and what is there. */
 export interface WriterSource {
   inputs(): ReconcileInputs;
+  /** The inputs of these MACs only (by logical switch), for a diff over them (see inputsChanged). */
+  inputsFor?(macs: ReadonlyMap<string, ReadonlySet<string>>): ReconcileInputs;
   /** the monitor's rows, or undefined while no complete snapshot is held */
   observe(): ObservedState | undefined;
   allowDeletes(): boolean;
@@ -68,6 +71,8 @@ export interface WriterStats {
   lastLatencyMs: number;
   /** diffs computed */
   plans: number;
+  /** of those, diffs over changed MACs only (the rest covered the whole remote side) */
+  macPlans: number;
   /** from the last diff: rows wanted, changes planned and not yet committed, extra rows held back, inputs skipped, rows of missing switches */
   desiredRows: number;
   pendingChanges: number;
@@ -112,7 +117,7 @@ export class VtepWriter {
   private readonly db: string;
   private readonly counters: WriterStats = {
     transactions: 0, failedTransactions: 0, rowsWritten: 0, rowsDeleted: 0, lastLatencyMs: 0,
-    plans: 0, desiredRows: 0, pendingChanges: 0, deletesHeld: 0, skippedInputs: 0, missingSwitch: 0,
+    plans: 0, macPlans: 0, desiredRows: 0, pendingChanges: 0, deletesHeld: 0, skippedInputs: 0, missingSwitch: 0,
   };
   private running = false;
   private closed = false;
@@ -127,6 +132,11 @@ export class VtepWriter {
   private heldChanges: string[] = [];
   private inFlight = false;
   private lastSkipped: readonly SkippedInput[] = [];
+  /** MACs whose inputs changed since the last plan, by logical switch; with `dirtyAll`, anything else may have too */
+  private dirtyMacs = new Map<string, Set<string>>();
+  private dirtyAll = true;
+  /** the observed Ucast rows by MAC, kept up to date from the monitor's changes; rebuilt by every full diff */
+  private index: UcastIndex | undefined;
 
   private readonly transactor: Transactor;
   private readonly source: WriterSource;
@@ -147,8 +157,21 @@ export class VtepWriter {
     return this.lastSkipped;
   }
 
-  /** Inputs (RIB, manual entries, managed switches, allowDeletes) changed: re-plan after the current commit. */
-  inputsChanged(): void {
+  /**
+   * Inputs (RIB, manual entries, managed switches, allowDeletes) changed:
+   * re-plan after the current commit. With `macs`, only the inputs of these
+   * MACs changed: if nothing else did since the last plan, the next diff
+   * covers just them (diffMacs), not the whole table.
+   */
+  inputsChanged(macs?: Iterable<{ logicalSwitch: string; mac: string }>): void {
+    if (macs === undefined) this.dirtyAll = true;
+    else {
+      for (const m of macs) {
+        let set = this.dirtyMacs.get(m.logicalSwitch);
+        if (set === undefined) this.dirtyMacs.set(m.logicalSwitch, (set = new Set()));
+        set.add(m.mac);
+      }
+    }
     this.inputsDirty = true;
     this.kick();
   }
@@ -160,12 +183,18 @@ export class VtepWriter {
    * (resync, lock regained) the rows are always re-checked.
    */
   observedChanged(changed?: Iterable<string>): void {
-    if (changed !== undefined) {
+    if (changed === undefined) {
+      // A resync: the snapshot is the truth; echoes still owed are moot.
+      this.index = undefined;
+      this.echoes.clear();
+    } else {
+      const uuids = [...changed];
+      this.indexRows(uuids);
       if (this.inFlight) {
-        for (const u of changed) this.heldChanges.push(u);
+        for (const u of uuids) this.heldChanges.push(u);
         return;
       }
-      if (!this.external(changed)) {
+      if (!this.external(uuids)) {
         // Only our echoes: a writer waiting for them to re-plan may go on.
         if (this.echoes.size === 0) this.wake?.();
         return;
@@ -173,6 +202,17 @@ export class VtepWriter {
     }
     this.observedDirty = true;
     this.kick();
+  }
+
+  /** Keep the index in step with the cache; without a readable cache it is dropped (the next diff is full). */
+  private indexRows(uuids: readonly string[]): void {
+    if (!this.index) return;
+    const seen = this.source.observe();
+    if (!seen) {
+      this.index = undefined;
+      return;
+    }
+    for (const u of uuids) this.index.update(u, seen);
   }
 
   /** Consumes matching echoes; true when some change is not one. */
@@ -230,18 +270,41 @@ export class VtepWriter {
 
 
   private plan(seen: ObservedState): Plan | undefined {
+    const allowDeletes = this.source.allowDeletes();
+    // Only some MACs changed, nobody else wrote, and the index is current: diff just them.
+    // Before deletes are allowed every diff is full (it also counts the rows held back).
+    const macs = this.dirtyMacs;
+    const keyed = !this.dirtyAll && !this.observedDirty && allowDeletes && this.index !== undefined && this.source.inputsFor !== undefined;
     this.inputsDirty = false;
     this.observedDirty = false;
+    this.dirtyAll = false;
+    this.dirtyMacs = new Map();
     this.echoes.clear();
-    const want = desired(this.source.inputs());
-    const d = diff(want, seen, { allowDeletes: this.source.allowDeletes() });
     const c = this.counters;
     c.plans++;
-    c.desiredRows = want.ucastRows + want.mcast.size;
-    this.lastSkipped = want.skipped;
+    let d;
+    if (keyed && this.index && this.source.inputsFor) {
+      c.macPlans++;
+      const index = this.index;
+      const want = desired(this.source.inputsFor(macs));
+      d = diffMacs(want, seen, macs, index, { allowDeletes });
+      // The rows these MACs had (the index shows our earlier commits) give way to what they want now.
+      for (const [ls, set] of macs) {
+        for (const mac of set) {
+          if (want.switches.has(ls) && index.get(ls, mac) !== undefined) c.desiredRows--;
+          if (want.ucast.get(ls)?.has(mac)) c.desiredRows++;
+        }
+      }
+    } else {
+      const want = desired(this.source.inputs());
+      this.index = new UcastIndex(want.switches, seen);
+      d = diff(want, seen, { allowDeletes }, this.index);
+      c.desiredRows = want.ucastRows + want.mcast.size;
+      this.lastSkipped = want.skipped;
+      c.skippedInputs = want.skipped.length;
+      c.deletesHeld = d.deletesHeld;
+    }
     c.pendingChanges = d.changes.length;
-    c.deletesHeld = d.deletesHeld;
-    c.skippedInputs = want.skipped.length;
     c.missingSwitch = d.missingSwitch;
     this.options.onStats?.(this.stats);
     if (d.changes.length === 0) return undefined;

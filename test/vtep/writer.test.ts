@@ -53,6 +53,8 @@ interface Harness {
   ls: string;
   lsName: string;
   set(macs: RemoteMac[], flood?: string[]): void;
+  /** New inputs where only these MACs changed, said so to the writer. */
+  setMacs(macs: RemoteMac[], changed: string[]): void;
   allowDeletes: boolean;
   errors: string[];
   stats: WriterStats[];
@@ -88,7 +90,12 @@ async function harness(opts: Partial<WriterOptions> = {}, lock?: string): Promis
   });
   const writer = new VtepWriter({
     transactor: client,
-    source: { inputs: () => inputs, observe, allowDeletes: () => h.allowDeletes },
+    source: {
+      inputs: () => inputs,
+      inputsFor: (which) => ({ ...inputs, macs: inputs.macs.filter((m) => which.get(m.logicalSwitch)?.has(m.mac)), flood: new Map() }),
+      observe,
+      allowDeletes: () => h.allowDeletes,
+    },
     retryMinMs: 20,
     retryMaxMs: 100,
     lock,
@@ -105,6 +112,10 @@ async function harness(opts: Partial<WriterOptions> = {}, lock?: string): Promis
     set(macs: RemoteMac[], flood: string[] = []) {
       inputs = { ...inputs, macs, flood: new Map([[ls, flood.map((dstIp) => ({ dstIp }))]]) };
       writer.inputsChanged();
+    },
+    setMacs(macs: RemoteMac[], changed: string[]) {
+      inputs = { ...inputs, macs };
+      writer.inputsChanged(changed.map((mac) => ({ logicalSwitch: ls, mac })));
     },
   });
 }
@@ -177,6 +188,41 @@ describe('VtepWriter against ovsdb-server', () => {
     expect((await dump('Ucast_Macs_Remote')).filter((r) => JSON.stringify(r.logical_switch).includes(h.ls))).toHaveLength(2000);
     expect(h.writer.stats.transactions).toBeGreaterThanOrEqual(100);
     expect(h.writer.stats.plans - plans).toBeLessThan(20);
+  });
+
+  it('a change to a few MACs is diffed over those MACs only; a row removed behind its back brings a full diff', async () => {
+    const h = await harness();
+    const all = bgpMacs(h, 300, 3);
+    h.set(all);
+    await h.writer.whenIdle();
+    const uuidOf = (m: string): string | undefined => [...h.monitor.rows('Ucast_Macs_Remote')].find(([, r]) => r.MAC === m && r.logical_switch === h.ls)?.[0];
+    const before = { ...h.writer.stats };
+    const row5 = uuidOf(mac(5));
+    // Two MACs move, one goes, one comes.
+    const next = all.filter((m) => m.mac !== mac(7)).map((m) => (m.mac === mac(5) || m.mac === mac(6) ? { ...m, dstIp: '192.0.2.99' } : m));
+    next.push({ mac: mac(400), logicalSwitch: h.ls, dstIp: '192.0.2.1', source: 'bgp' });
+    h.setMacs(next, [mac(5), mac(6), mac(7), mac(400)]);
+    await h.writer.whenIdle();
+    expect(h.writer.stats.macPlans - before.macPlans).toBe(1);
+    expect(h.writer.stats.plans - before.plans).toBe(1);
+    expect(h.writer.stats.desiredRows).toBe(300);
+    const listed = await vtepCtl('list-remote-macs', h.lsName);
+    expect(listed).toContain(`${mac(5)} -> vxlan_over_ipv4/192.0.2.99`);
+    expect(listed).toContain(`${mac(6)} -> vxlan_over_ipv4/192.0.2.99`);
+    expect(listed).toContain(`${mac(400)} -> vxlan_over_ipv4/192.0.2.1`);
+    expect(listed).not.toContain(mac(7));
+    expect(uuidOf(mac(5))).toBe(row5);
+    expect((await dump('Ucast_Macs_Remote')).filter((r) => JSON.stringify(r.logical_switch).includes(h.ls))).toHaveLength(300);
+    // Someone else deletes a row: that is not ours to trust, so the next diff is full and puts it back.
+    await vtepCtl('del-ucast-remote', h.lsName, mac(9));
+    await expect.poll(async () => (await vtepCtl('list-remote-macs', h.lsName)).includes(mac(9)), { timeout: 5000 }).toBe(true);
+    expect(h.writer.stats.plans - h.writer.stats.macPlans).toBeGreaterThan(before.plans - before.macPlans);
+    // And then a MAC change is diffed alone again.
+    const again = { ...h.writer.stats };
+    h.setMacs(next.map((m) => (m.mac === mac(5) ? { ...m, dstIp: '192.0.2.1' } : m)), [mac(5)]);
+    await h.writer.whenIdle();
+    expect(h.writer.stats.macPlans - again.macPlans).toBe(1);
+    expect(await vtepCtl('list-remote-macs', h.lsName)).toContain(`${mac(5)} -> vxlan_over_ipv4/192.0.2.1`);
   });
 
   it('deletes only once allowed; flood changes go through new locator sets', async () => {

@@ -16,12 +16,17 @@
  * - Rows of logical switches outside `desired.switches` are never touched;
  *   desired rows of a logical switch missing from the database are left out
  *   (the insert would fail referential integrity).
+ * - `diffMacs` is the same diff for a few MACs (Ucast rows only), looking
+ *   their rows up in a UcastIndex instead of scanning the table.
  */
 import { ENCAPSULATION, UNKNOWN_DST, locatorKey } from './types.js';
+import { UcastIndex } from './ucast-index.js';
+import type { UcastRows } from './ucast-index.js';
 import type {
   Change,
   DesiredLocator,
   DesiredState,
+  DesiredUcast,
   LocatorKey,
   LocatorRef,
   ObservedState,
@@ -33,91 +38,101 @@ export interface DiffOptions {
   allowDeletes: boolean;
 }
 
-const UPPER = /[A-F]/;
+/** Existing locators by key and back; new ones are collected as changes name them. */
+class Locators {
+  readonly byKey = new Map<LocatorKey, string>();
+  readonly keyOf = new Map<string, LocatorKey>();
+  readonly inserted = new Map<LocatorKey, DesiredLocator>();
 
-/** MACs as written by others may be upper case; ours are lower case already (no copy then). */
-function lowerMac(mac: string): string {
-  return UPPER.test(mac) ? mac.toLowerCase() : mac;
+  constructor(seen: ObservedState) {
+    for (const [uuid, l] of seen.locators) {
+      if (l.encapsulation_type !== ENCAPSULATION) continue;
+      const k = locatorKey(l.dst_ip, l.tunnel_key);
+      this.byKey.set(k, uuid);
+      this.keyOf.set(uuid, k);
+    }
+  }
+
+  ref(loc: DesiredLocator): LocatorRef {
+    const uuid = this.byKey.get(loc.key);
+    if (uuid !== undefined) return { uuid };
+    this.inserted.set(loc.key, loc);
+    return { insert: loc };
+  }
 }
 
-export function diff(want: DesiredState, seen: ObservedState, options: DiffOptions): ReconcileDiff {
-  const locByKey = new Map<LocatorKey, string>();
-  const keyByLoc = new Map<string, LocatorKey>();
-  for (const [uuid, l] of seen.locators) {
-    if (l.encapsulation_type !== ENCAPSULATION) continue;
-    const k = locatorKey(l.dst_ip, l.tunnel_key);
-    locByKey.set(k, uuid);
-    keyByLoc.set(uuid, k);
-  }
-  const newLocators = new Map<LocatorKey, DesiredLocator>();
-  const ref = (loc: DesiredLocator): LocatorRef => {
-    const uuid = locByKey.get(loc.key);
-    if (uuid !== undefined) return { uuid };
-    newLocators.set(loc.key, loc);
-    return { insert: loc };
-  };
+interface Changes {
+  inserts: Change[];
+  updates: Change[];
+  extras: Change[];
+}
 
-  const inserts: Change[] = [];
-  const updates: Change[] = [];
-  const extras: Change[] = [];
+/**
+ * One MAC of one logical switch: its desired row (if any) against the rows
+ * seen for it. A row whose locator or ipaddr differs is updated in place;
+ * of duplicates the one already right is kept, the rest are extras.
+ */
+function ucastChanges(d: DesiredUcast | undefined, found: UcastRows | undefined, seen: ObservedState, locs: Locators, out: Changes): void {
+  if (found === undefined) {
+    if (d) out.inserts.push({ kind: 'insert-ucast', mac: d.mac, logicalSwitch: d.logicalSwitch, ipaddr: d.ipaddr, locator: locs.ref(d.locator) });
+    return;
+  }
+  if (!d) {
+    if (typeof found === 'string') out.extras.push({ kind: 'delete-ucast', uuid: found });
+    else for (const u of found) out.extras.push({ kind: 'delete-ucast', uuid: u });
+    return;
+  }
+  let keep: string;
+  if (typeof found === 'string') keep = found;
+  else {
+    keep = found.find((u) => {
+      const r = seen.ucastRemote.get(u);
+      return r !== undefined && locs.keyOf.get(r.locator) === d.locator.key && r.ipaddr === d.ipaddr;
+    }) ?? found[0];
+    for (const u of found) if (u !== keep) out.extras.push({ kind: 'delete-ucast', uuid: u });
+  }
+  const row = seen.ucastRemote.get(keep);
+  if (!row) return;
+  const locChanged = locs.keyOf.get(row.locator) !== d.locator.key;
+  const ipChanged = row.ipaddr !== d.ipaddr;
+  if (locChanged || ipChanged) {
+    const c: Extract<Change, { kind: 'update-ucast' }> = { kind: 'update-ucast', uuid: keep, mac: d.mac, logicalSwitch: d.logicalSwitch };
+    if (locChanged) c.locator = locs.ref(d.locator);
+    if (ipChanged) c.ipaddr = d.ipaddr;
+    out.updates.push(c);
+  }
+}
+
+function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const x of a) if (!b.has(x)) return false;
+  return true;
+}
+
+/**
+ * The whole remote side. `index`, when it indexes the same logical switches
+ * and the same rows as `seen`, saves building one.
+ */
+export function diff(want: DesiredState, seen: ObservedState, options: DiffOptions, index?: UcastIndex): ReconcileDiff {
+  const locs = new Locators(seen);
+  const idx = index && sameSet(index.switches, want.switches) ? index : new UcastIndex(want.switches, seen);
+  const out: Changes = { inserts: [], updates: [], extras: [] };
+  const { inserts, updates, extras } = out;
   let missingSwitch = 0;
+  const keyByLoc = locs.keyOf;
+  const ref = (loc: DesiredLocator): LocatorRef => locs.ref(loc);
 
-  // Ucast_Macs_Remote by logical switch, then MAC (compared in lower case).
-  // One uuid per MAC is the rule; a list only for duplicates (no per-row arrays).
-  const ucastSeen = new Map<string, Map<string, string | string[]>>();
-  for (const [uuid, row] of seen.ucastRemote) {
-    const ls = row.logical_switch;
-    if (!want.switches.has(ls)) continue;
-    let macs = ucastSeen.get(ls);
-    if (macs === undefined) ucastSeen.set(ls, (macs = new Map()));
-    const mac = lowerMac(row.MAC);
-    const prev = macs.get(mac);
-    if (prev === undefined) macs.set(mac, uuid);
-    else if (typeof prev === 'string') macs.set(mac, [prev, uuid]);
-    else prev.push(uuid);
-  }
+  // Ucast_Macs_Remote: each wanted MAC, then the rows of MACs not wanted.
   for (const [ls, wanted] of want.ucast) {
     if (!seen.logicalSwitches.has(ls)) {
       missingSwitch += wanted.size;
       continue;
     }
-    const seenMacs = ucastSeen.get(ls);
-    for (const [mac, d] of wanted) {
-      const found = seenMacs?.get(mac);
-      if (found === undefined) {
-        inserts.push({ kind: 'insert-ucast', mac: d.mac, logicalSwitch: d.logicalSwitch, ipaddr: d.ipaddr, locator: ref(d.locator) });
-        continue;
-      }
-      let keep: string;
-      if (typeof found === 'string') keep = found;
-      else {
-        // Keep the row that already matches, if a duplicate exists; the rest are extras.
-        keep = found.find((u) => {
-          const r = seen.ucastRemote.get(u);
-          return r !== undefined && keyByLoc.get(r.locator) === d.locator.key && r.ipaddr === d.ipaddr;
-        }) ?? found[0];
-        for (const u of found) if (u !== keep) extras.push({ kind: 'delete-ucast', uuid: u });
-      }
-      const row = seen.ucastRemote.get(keep);
-      if (!row) continue;
-      const locChanged = keyByLoc.get(row.locator) !== d.locator.key;
-      const ipChanged = row.ipaddr !== d.ipaddr;
-      if (locChanged || ipChanged) {
-        const c: Extract<Change, { kind: 'update-ucast' }> = { kind: 'update-ucast', uuid: keep, mac: d.mac, logicalSwitch: d.logicalSwitch };
-        if (locChanged) c.locator = ref(d.locator);
-        if (ipChanged) c.ipaddr = d.ipaddr;
-        updates.push(c);
-      }
-    }
+    for (const [mac, d] of wanted) ucastChanges(d, idx.get(ls, mac), seen, locs, out);
   }
-  // Rows of MACs not wanted (deleting while matching would rehash the maps as they shrink).
-  for (const [ls, macs] of ucastSeen) {
+  for (const [ls, macs] of idx.entries()) {
     const wanted = seen.logicalSwitches.has(ls) ? want.ucast.get(ls) : undefined;
-    for (const [mac, found] of macs) {
-      if (wanted?.has(mac)) continue;
-      if (typeof found === 'string') extras.push({ kind: 'delete-ucast', uuid: found });
-      else for (const u of found) extras.push({ kind: 'delete-ucast', uuid: u });
-    }
+    for (const [mac, found] of macs) if (!wanted?.has(mac)) ucastChanges(undefined, found, seen, locs, out);
   }
 
   // Mcast_Macs_Remote: one unknown-dst row per logical switch (hardware_vtep(5)).
@@ -184,7 +199,31 @@ export function diff(want: DesiredState, seen: ObservedState, options: DiffOptio
   for (const uuids of mcastSeen.values()) for (const u of uuids) extras.push({ kind: 'delete-mcast', uuid: u });
 
   const changes = options.allowDeletes ? [...inserts, ...updates, ...extras] : [...inserts, ...updates];
-  return { changes, bundles: bundles(changes, seen), newLocators, deletesHeld: options.allowDeletes ? 0 : extras.length, missingSwitch };
+  return { changes, bundles: bundles(changes, seen, idx), newLocators: locs.inserted, deletesHeld: options.allowDeletes ? 0 : extras.length, missingSwitch };
+}
+
+/**
+ * The same diff for the given MACs only (by logical switch), their rows
+ * looked up in `index`, which must show every row of `seen`: Ucast rows
+ * only, flood sets untouched. `want` holds the desired rows of these MACs.
+ */
+export function diffMacs(
+  want: DesiredState, seen: ObservedState, macs: ReadonlyMap<string, ReadonlySet<string>>, index: UcastIndex, options: DiffOptions,
+): ReconcileDiff {
+  const locs = new Locators(seen);
+  const out: Changes = { inserts: [], updates: [], extras: [] };
+  let missingSwitch = 0;
+  for (const [ls, set] of macs) {
+    if (!want.switches.has(ls)) continue;
+    const wanted = want.ucast.get(ls);
+    if (!seen.logicalSwitches.has(ls)) {
+      missingSwitch += wanted?.size ?? 0;
+      continue;
+    }
+    for (const mac of set) ucastChanges(wanted?.get(mac), index.get(ls, mac), seen, locs, out);
+  }
+  const changes = options.allowDeletes ? [...out.inserts, ...out.updates, ...out.extras] : [...out.inserts, ...out.updates];
+  return { changes, bundles: bundles(changes, seen, index), newLocators: locs.inserted, deletesHeld: options.allowDeletes ? 0 : out.extras.length, missingSwitch };
 }
 
 /**
@@ -196,12 +235,14 @@ export function diff(want: DesiredState, seen: ObservedState, options: DiffOptio
  * we cannot see (local tables) only keep rows alive, so counting the visible
  * ones is conservative; a set no remote row references is assumed kept.
  */
-function bundles(changes: readonly Change[], seen: ObservedState): number[][] {
+function bundles(changes: readonly Change[], seen: ObservedState, index: UcastIndex): number[][] {
+  // References from the Mcast rows and sets, counted here (small tables);
+  // those from Ucast rows come from the index. `refs` also holds the releases.
   const refs = new Map<string, number>();
   const bump = (u: string, n: number): void => {
     refs.set(u, (refs.get(u) ?? 0) + n);
   };
-  for (const r of seen.ucastRemote.values()) bump(r.locator, 1);
+  const count = (u: string): number => (refs.get(u) ?? 0) + index.refs(u);
   for (const r of seen.mcastRemote.values()) bump(r.locator_set, 1);
   for (const [uuid, set] of seen.locatorSets) {
     const pinned = !refs.has(uuid);
@@ -215,7 +256,7 @@ function bundles(changes: readonly Change[], seen: ObservedState): number[][] {
     else releasers.set(u, [...by]);
     // A set that loses its last reference releases its locators.
     const set = seen.locatorSets.get(u);
-    if (set && refs.get(u) === 0) for (const l of new Set(set.locators)) release(l, releasers.get(u) ?? by);
+    if (set && count(u) === 0) for (const l of new Set(set.locators)) release(l, releasers.get(u) ?? by);
   };
   const users = new Map<string, number[]>();
   const use = (u: string, i: number): void => {
@@ -261,7 +302,7 @@ function bundles(changes: readonly Change[], seen: ObservedState): number[][] {
   };
   let any = false;
   for (const [u, list] of users) {
-    if ((refs.get(u) ?? 0) > 0) continue;
+    if (count(u) > 0) continue;
     const members = [...list, ...(releasers.get(u) ?? [])];
     for (const j of members) parent[find(j)] = find(members[0]);
     any = true;
