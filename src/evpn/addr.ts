@@ -164,10 +164,6 @@ export function readEsi(buf: Buffer, off: number): string {
   return buf.toString('hex', off, off + 10);
 }
 
-export function isEsi(text: string): boolean {
-  return text.length === 20 && /^[0-9a-f]{20}$/.test(text);
-}
-
 /** "00:11:22:33:44:55:66:77:88:99", the form FRR shows. */
 export function formatEsi(esi: string): string {
   let s = esi.slice(0, 2);

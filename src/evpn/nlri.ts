@@ -26,14 +26,6 @@ import { readRd, writeRd } from './rd.js';
 export const EVPN_AFI = 25;
 export const EVPN_SAFI = 70;
 
-export const RouteType = {
-  ETHERNET_AD: 1,
-  MAC_IP: 2,
-  IMET: 3,
-  ETHERNET_SEGMENT: 4,
-  IP_PREFIX: 5,
-} as const;
-
 /** One route dropped while the rest of the NLRI field was kept. */
 export interface EvpnNlriError {
   /** Stable code, e.g. 'EVPN_ERR_MAC_LENGTH'. */

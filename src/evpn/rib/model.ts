@@ -16,6 +16,7 @@ import type { EvpnCommunities } from '../ext-communities.js';
 import type { Evi } from '../evi.js';
 import type { EvpnRoute, IpAddress } from '../types.js';
 import type { OpenTable, TableKeying } from './table.js';
+import { parseIpv4 } from '../addr.js';
 import { mix32 } from './table.js';
 
 export interface PeerInfo {
@@ -51,15 +52,9 @@ export class PeerState {
   constructor(info: PeerInfo, table: OpenTable<Type2Path>) {
     this.info = info;
     this.ibgp = info.remoteAs === info.localAs;
-    this.addrV4 = ipv4Number(info.address);
+    this.addrV4 = parseIpv4(info.address) ?? -1;
     this.type2 = table;
   }
-}
-
-function ipv4Number(text: string): number {
-  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
-  if (!m) return -1;
-  return ((Number(m[1]) << 24) | (Number(m[2]) << 16) | (Number(m[3]) << 8) | Number(m[4])) >>> 0;
 }
 
 export class AttrSet {
