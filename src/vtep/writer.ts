@@ -36,8 +36,8 @@
  * - Deletes happen only while `allowDeletes()` says so (complete snapshot
  *   and End-of-RIB; the caller decides).
  *
- * One writer per (connection, database): switches sharing a database share
- * a writer, with their logical switches and inputs merged.
+ * One writer per managed switch, over that switch's own connection (see
+ * switch.ts: two managed switches must not share a database).
  */
 import { batches, bindBatch, learnUuids, touchedRows } from './reconcile/batch.js';
 import { encodeOps } from './ovsdb/codec/jsonrpc.js';
@@ -127,7 +127,6 @@ export class VtepWriter {
   };
   private running = false;
   private closed = false;
-  private inputsDirty = false;
   private observedDirty = false;
   private wake: (() => void) | undefined;
   private idleWaiters: (() => void)[] = [];
@@ -140,7 +139,7 @@ export class VtepWriter {
   private lastSkipped: readonly SkippedInput[] = [];
   /** MACs whose inputs changed since the last plan, by logical switch; with `dirtyAll`, anything else may have too */
   private dirtyMacs = new Map<string, Set<string>>();
-  private dirtyAll = true;
+  private dirtyAll = false;
   /** the observed Ucast rows by MAC, kept up to date from the monitor's changes; rebuilt by every full diff */
   private index: UcastIndex | undefined;
 
@@ -178,7 +177,6 @@ export class VtepWriter {
         set.add(m.mac);
       }
     }
-    this.inputsDirty = true;
     this.kick();
   }
 
@@ -241,8 +239,13 @@ export class VtepWriter {
     if (!this.running) this.settleIdle();
   }
 
+  /** Inputs changed since the last plan. */
+  private inputsDirty(): boolean {
+    return this.dirtyAll || this.dirtyMacs.size > 0;
+  }
+
   private isIdle(): boolean {
-    return this.closed || (!this.running && !this.inputsDirty && !this.observedDirty);
+    return this.closed || (!this.running && !this.inputsDirty() && !this.observedDirty);
   }
 
   private kick(): void {
@@ -281,7 +284,6 @@ export class VtepWriter {
     // Before deletes are allowed every diff is full (it also counts the rows held back).
     const macs = this.dirtyMacs;
     const keyed = !this.dirtyAll && !this.observedDirty && allowDeletes && this.index !== undefined && this.source.inputsFor !== undefined;
-    this.inputsDirty = false;
     this.observedDirty = false;
     this.dirtyAll = false;
     this.dirtyMacs = new Map();
@@ -352,7 +354,7 @@ export class VtepWriter {
       let flight: Flight | undefined;
       while (!this.closed || flight) {
         if (!plan) {
-          if (!this.inputsDirty && !this.observedDirty) break;
+          if (!this.inputsDirty() && !this.observedDirty) break;
           const seen = this.source.observe();
           if (!seen) {
             await this.sleep(Infinity, true);
@@ -370,7 +372,7 @@ export class VtepWriter {
           this.prepare(plan);
           if (!plan.ready) {
             // An earlier batch's result lacked a locator uuid: re-read and re-diff.
-            if (plan.taken) this.inputsDirty = true;
+            if (plan.taken) this.dirtyAll = true;
             plan = undefined;
             continue;
           }
@@ -388,8 +390,9 @@ export class VtepWriter {
           c.failedTransactions++;
           this.options.onError?.(r.error);
           this.options.onStats?.(this.stats);
+          // The plan's remaining changes may be of MACs no longer marked: diff everything.
           plan = undefined;
-          this.inputsDirty = true;
+          this.dirtyAll = true;
           await this.sleep(this.retryMs, false);
           this.retryMs = Math.min(this.retryMs * 2, this.options.retryMaxMs ?? 8000);
           continue;

@@ -1,7 +1,8 @@
 /**
- * The writer's echo bookkeeping, on the in-memory model of the tables (the real
- * server is in writer.test.ts): here the monitor's echo of a commit is delivered
- * by hand, late, to pin down the order the real server does not let a test choose.
+ * The writer's echo and retry bookkeeping, on the in-memory model of the tables
+ * (the real server is in writer.test.ts): here the monitor's echo of a commit is
+ * delivered by hand, late, and a commit fails on demand, to pin down orders the
+ * real server does not let a test choose.
  */
 import { describe, expect, it } from 'vitest';
 import { VtepWriter } from '../../src/vtep/writer.js';
@@ -49,5 +50,49 @@ describe('VtepWriter echoes', () => {
     expect(late.commits).toBe(2);
     expect([...db.tables.Ucast_Macs_Remote.values()].map((r) => r.MAC).sort()).toEqual(['02:00:00:00:00:01', '02:00:00:00:00:02']);
     expect(writer.stats.plans).toBe(2);
+  }, 10_000);
+});
+
+describe('VtepWriter retries', () => {
+  it('a failed transaction of a diff over changed MACs is planned again, over everything', async () => {
+    const db = new MemDb();
+    const ls = db.addLogicalSwitch('ls0', 5000);
+    const mac = (i: number): RemoteMac => ({ mac: `02:00:00:00:00:0${i}`, logicalSwitch: ls, dstIp: '192.0.2.1', source: 'bgp' });
+    let inputs: ReconcileInputs = { logicalSwitches: [{ uuid: ls, name: 'ls0', tunnelKey: 5000 }], macs: [mac(1)], flood: new Map() };
+    let failNext = false;
+    const late: { writer?: VtepWriter } = {};
+    const writer = (late.writer = new VtepWriter({
+      retryMinMs: 5,
+      transactor: {
+        transact: async (_db: string, ops: EncodedOps): Promise<TransactOutcome> => {
+          if (failNext) {
+            failNext = false;
+            return { ok: false, error: { code: 'OVSDB_TXN_FAILED', message: 'refused once' } };
+          }
+          const r = db.transact(JSON.parse(`[${ops.json}]`) as object[]);
+          if (r.ok) {
+            const echo = uuidsOf(r.value);
+            setTimeout(() => late.writer?.observedChanged(echo), 1);
+          }
+          return r;
+        },
+      },
+      source: {
+        inputs: () => inputs,
+        inputsFor: (which) => ({ ...inputs, macs: inputs.macs.filter((m) => which.get(m.logicalSwitch)?.has(m.mac)) }),
+        observe: () => db.observed(),
+        allowDeletes: () => true,
+      },
+    }));
+    writer.inputsChanged();
+    await writer.whenIdle();
+    await new Promise((r) => setTimeout(r, 20));
+    failNext = true;
+    inputs = { ...inputs, macs: [mac(1), mac(2)] };
+    writer.inputsChanged([{ logicalSwitch: ls, mac: mac(2).mac }]);
+    await writer.whenIdle();
+    expect(writer.stats.failedTransactions).toBe(1);
+    expect([...db.tables.Ucast_Macs_Remote.values()].map((r) => r.MAC).sort()).toEqual(['02:00:00:00:00:01', '02:00:00:00:00:02']);
+    expect(writer.stats.plans - writer.stats.macPlans).toBe(2);
   }, 10_000);
 });
