@@ -41,7 +41,7 @@ async function pair(grA: boolean, grB: boolean): Promise<{ a: BgpSpeaker; b: Bgp
 
 describe('the N bit', () => {
   it('is in our OPEN whenever graceful restart is on', () => {
-    const cfg = toFsmConfig({ routerId: '192.0.2.1', localAs: 65001, peers: [] }, { address: '127.0.0.2', remoteAs: 65002, gracefulRestart: true });
+    const cfg = toFsmConfig({ routerId: '192.0.2.1', localAs: 65001 }, { address: '127.0.0.2', remoteAs: 65002, gracefulRestart: true });
     expect(buildOpen(cfg).capabilities.find((c) => c.kind === 'graceful-restart')).toMatchObject({ notification: true, restarting: false });
   });
 

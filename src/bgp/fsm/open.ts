@@ -33,8 +33,7 @@ export function sameFamily(a: Family, b: Family): boolean {
   return a.afi === b.afi && a.safi === b.safi;
 }
 
-export const IPV4_UNICAST: Family = { afi: AFI.IPV4, safi: SAFI.UNICAST };
-export const L2VPN_EVPN: Family = { afi: AFI.L2VPN, safi: SAFI.EVPN };
+const IPV4_UNICAST: Family = { afi: AFI.IPV4, safi: SAFI.UNICAST };
 
 /** The OPEN we send (RFC 4271 §4.2; capabilities per RFC 5492). */
 export function buildOpen(cfg: FsmConfig): OpenMessage {

@@ -68,7 +68,7 @@ export const SPEAKER_FAMILIES: readonly Family[] = [
 ];
 
 /** `restarting`: the speaker restarted and has not yet its peers' tables (RFC 4724 §4.1 R bit). */
-export function toFsmConfig(bgp: BgpConfig, peer: PeerConfig, timing: SessionTiming = DEFAULT_TIMING, restarting = false): FsmConfig {
+export function toFsmConfig(bgp: Omit<BgpConfig, 'peers'>, peer: PeerConfig, timing: SessionTiming = DEFAULT_TIMING, restarting = false): FsmConfig {
   const cfg: FsmConfig = {
     localAs: bgp.localAs,
     remoteAs: peer.remoteAs,

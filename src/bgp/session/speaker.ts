@@ -18,9 +18,7 @@ import { encodeShutdownCommunication } from '../wire/message.js';
 import { CeaseSubcode } from '../wire/types.js';
 import type { Family, UpdateMessage, WireError } from '../wire/types.js';
 import type { DownReason, Negotiated, SessionState } from '../fsm/types.js';
-import { isValidHoldTime } from '../fsm/open.js';
 import { DEFAULT_TIMING, needsReset, toFsmConfig } from './config.js';
-import { parseRouterId } from '../wire/ipv4.js';
 import type { BgpConfig, PeerConfig, SessionTiming } from './config.js';
 import { Peer } from './peer.js';
 import type { PeerListener, PeerSnapshot } from './peer.js';
@@ -42,25 +40,6 @@ export interface SpeakerOptions {
   timing?: Partial<SessionTiming>;
 }
 
-export type ConfigError = { path: string; reason: string };
-
-/** Checks what the session layer relies on; the YAML loader reports with its own key paths. */
-export function checkBgpConfig(c: BgpConfig): ConfigError[] {
-  const errors: ConfigError[] = [];
-  if (parseRouterId(c.routerId) === undefined || parseRouterId(c.routerId) === 0) errors.push({ path: 'router_id', reason: 'not a non-zero dotted quad' });
-  if (!Number.isInteger(c.localAs) || c.localAs < 1 || c.localAs > 0xffffffff) errors.push({ path: 'local_as', reason: 'not in 1..4294967295' });
-  if (c.holdTime !== undefined && !isValidHoldTime(c.holdTime)) errors.push({ path: 'bgp.hold_time', reason: 'must be 0 or 3..65535' });
-  const seen = new Set<string>();
-  c.peers.forEach((p, i) => {
-    const at = `bgp.peers[${i}]`;
-    if (seen.has(normalizeAddress(p.address))) errors.push({ path: `${at}.address`, reason: 'duplicate peer address' });
-    seen.add(normalizeAddress(p.address));
-    if (!Number.isInteger(p.remoteAs) || p.remoteAs < 1 || p.remoteAs > 0xffffffff) errors.push({ path: `${at}.remote_as`, reason: 'not in 1..4294967295' });
-    if (p.holdTime !== undefined && !isValidHoldTime(p.holdTime)) errors.push({ path: `${at}.hold_time`, reason: 'must be 0 or 3..65535' });
-  });
-  return errors;
-}
-
 /** IPv4-mapped IPv6 (`::ffff:a.b.c.d`) as plain IPv4, so accepted sockets match the config. */
 export function normalizeAddress(a: string): string {
   const m = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(a);
@@ -69,7 +48,8 @@ export function normalizeAddress(a: string): string {
 }
 
 export class BgpSpeaker extends EventEmitter<SpeakerEvents> {
-  private config: BgpConfig;
+  /** The speaker-wide settings; each peer keeps its own PeerConfig. */
+  private readonly bgp: Omit<BgpConfig, 'peers'>;
   private readonly timing: SessionTiming;
   private readonly log: Logger | undefined;
   private readonly byAddress = new Map<string, Peer>();
@@ -90,17 +70,18 @@ export class BgpSpeaker extends EventEmitter<SpeakerEvents> {
 
   constructor(opts: SpeakerOptions) {
     super();
-    this.config = { ...opts.config, peers: [] };
+    const { peers, ...bgp } = opts.config;
+    this.bgp = bgp;
     this.timing = { ...DEFAULT_TIMING, ...opts.timing };
     this.log = opts.logger;
-    for (const p of opts.config.peers) this.addPeer(p);
+    for (const p of peers) this.addPeer(p);
   }
 
   /** Listens when configured, then starts every peer. */
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
-    const listen = this.config.listen;
+    const listen = this.bgp.listen;
     if (listen) {
       const server = createServer({ noDelay: true }, (s) => this.accept(s));
       this.server = server;
@@ -139,9 +120,8 @@ export class BgpSpeaker extends EventEmitter<SpeakerEvents> {
       this.updatePeer(cfg);
       return existing;
     }
-    const peer = new Peer({ ...cfg, address: key }, toFsmConfig(this.config, cfg, this.timing, this.restarting), this.relay, this.log?.child({ peer: key }));
+    const peer = new Peer({ ...cfg, address: key }, toFsmConfig(this.bgp, cfg, this.timing, this.restarting), this.relay, this.log?.child({ peer: key }));
     this.byAddress.set(key, peer);
-    this.config.peers.push(cfg);
     if (this.started) peer.start();
     return peer;
   }
@@ -154,7 +134,7 @@ export class BgpSpeaker extends EventEmitter<SpeakerEvents> {
       return;
     }
     const next = { ...cfg, address: peer.address };
-    peer.reconfigure(next, needsReset(peer.config, next) ? toFsmConfig(this.config, next, this.timing, this.restarting) : undefined);
+    peer.reconfigure(next, needsReset(peer.config, next) ? toFsmConfig(this.bgp, next, this.timing, this.restarting) : undefined);
   }
 
   /**
@@ -175,7 +155,6 @@ export class BgpSpeaker extends EventEmitter<SpeakerEvents> {
     const peer = this.peer(address);
     if (!peer) return;
     this.byAddress.delete(peer.address);
-    this.config.peers = this.config.peers.filter((p) => normalizeAddress(p.address) !== peer.address);
     await peer.stop(CeaseSubcode.PEER_DECONFIGURED);
     peer.destroy();
   }

@@ -509,10 +509,6 @@ const SPECS: AttrSpec[] = [
 const REGISTRY: Array<AttrSpec | undefined> = new Array<AttrSpec | undefined>(256);
 for (const s of SPECS) REGISTRY[s.type] = s;
 
-export function attrName(type: number): string {
-  return REGISTRY[type]?.name ?? `attribute ${type}`;
-}
-
 // ---------------------------------------------------------------- decode
 
 /**
