@@ -135,7 +135,8 @@ export class VtepWriter {
   private readonly echoes = new Set<string>();
   /** rows changed while a transaction was in flight, judged after its reply */
   private heldChanges: string[] = [];
-  private inFlight = false;
+  /** the transaction sent and not answered yet */
+  private flight: Flight | undefined;
   private lastSkipped: readonly SkippedInput[] = [];
   /** MACs whose inputs changed since the last plan, by logical switch; with `dirtyAll`, anything else may have too */
   private dirtyMacs = new Map<string, Set<string>>();
@@ -194,7 +195,7 @@ export class VtepWriter {
     } else {
       const uuids = [...changed];
       this.indexRows(uuids);
-      if (this.inFlight) {
+      if (this.flight) {
         for (const u of uuids) this.heldChanges.push(u);
         return;
       }
@@ -324,7 +325,6 @@ export class VtepWriter {
     const ready = plan.ready as { batch: Batch; ops: EncodedOps };
     plan.ready = undefined;
     const t0 = performance.now();
-    this.inFlight = true;
     const reply = this.transactor.transact(this.db, ready.ops);
     this.prepare(plan);
     return { batch: ready.batch, reply, t0 };
@@ -351,8 +351,7 @@ export class VtepWriter {
     this.running = true;
     try {
       let plan: Plan | undefined;
-      let flight: Flight | undefined;
-      while (!this.closed || flight) {
+      while (!this.closed || this.flight) {
         if (!plan) {
           if (!this.inputsDirty() && !this.observedDirty) break;
           const seen = this.source.observe();
@@ -368,7 +367,7 @@ export class VtepWriter {
           plan = this.plan(seen);
           continue;
         }
-        if (!flight) {
+        if (!this.flight) {
           this.prepare(plan);
           if (!plan.ready) {
             // An earlier batch's result lacked a locator uuid: re-read and re-diff.
@@ -376,12 +375,11 @@ export class VtepWriter {
             plan = undefined;
             continue;
           }
-          flight = this.send(plan);
+          this.flight = this.send(plan);
         }
-        const r = await flight.reply;
-        const done = flight;
-        flight = undefined;
-        this.inFlight = false;
+        const done = this.flight;
+        const r = await done.reply;
+        this.flight = undefined;
         const held = this.heldChanges;
         this.heldChanges = [];
         const c = this.counters;
@@ -398,7 +396,7 @@ export class VtepWriter {
           continue;
         }
         // The next transaction goes out before the bookkeeping of this one.
-        if (plan.ready && !this.closed) flight = this.send(plan);
+        if (plan.ready && !this.closed) this.flight = this.send(plan);
         const b = done.batch;
         this.retryMs = this.options.retryMinMs ?? 500;
         c.transactions++;
