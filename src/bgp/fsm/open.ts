@@ -17,6 +17,8 @@ import { AFI, AS_TRANS, ErrorCode, SAFI } from '../wire/types.js';
 import type { Capability, Family, OpenMessage } from '../wire/types.js';
 import type { FsmConfig, Negotiated, NotificationData } from './types.js';
 import { OpenSubcode } from '../wire/errors.js';
+import { encodeCapability } from '../wire/capabilities.js';
+import { Writer } from '../wire/writer.js';
 
 export const BGP_VERSION = 4;
 
@@ -66,16 +68,9 @@ function fail(subcode: number, data: Buffer, reason: string): OpenCheck {
 
 /** RFC 5492 §5: the data of 2/7 carries the capabilities in capability TLV form. */
 function multiprotocolTlvs(families: Family[]): Buffer {
-  const buf = Buffer.alloc(families.length * 6);
-  families.forEach((f, i) => {
-    const o = i * 6;
-    buf.writeUInt8(1, o);
-    buf.writeUInt8(4, o + 1);
-    buf.writeUInt16BE(f.afi, o + 2);
-    buf.writeUInt8(0, o + 4);
-    buf.writeUInt8(f.safi, o + 5);
-  });
-  return buf;
+  const w = new Writer();
+  for (const f of families) encodeCapability(w, { kind: 'multiprotocol', afi: f.afi, safi: f.safi });
+  return w.copy();
 }
 
 /** Checks a received OPEN against our configuration and negotiates the session parameters. */
