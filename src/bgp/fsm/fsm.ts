@@ -29,6 +29,7 @@ import {
   type NotificationData,
   type SessionState,
   type StepResult,
+  type TimerName,
 } from './types.js';
 
 /** RFC 6608 §3 FSM error subcodes. */
@@ -43,6 +44,18 @@ export function sendHoldTime(holdTime: number): number {
 export function idleHoldFor(cfg: FsmConfig, failures: number): number {
   const exp = Math.min(Math.max(failures - 1, 0), 20);
   return Math.min(cfg.idleHoldTime * 2 ** exp, cfg.idleHoldMax);
+}
+
+/** The event a driver feeds back when `timer` (of connection `conn`, for the per-connection ones) expires. */
+export function timerExpiry(timer: TimerName, conn: ConnRole = 'out'): FsmEvent {
+  switch (timer) {
+    case 'ConnectRetry': return { type: 'ConnectRetryTimer_Expires' };
+    case 'IdleHold': return { type: 'IdleHoldTimer_Expires' };
+    case 'Stable': return { type: 'StableTimer_Expires' };
+    case 'Hold': return { type: 'HoldTimer_Expires', conn };
+    case 'Keepalive': return { type: 'KeepaliveTimer_Expires', conn };
+    case 'SendHold': return { type: 'SendHoldTimer_Expires', conn };
+  }
 }
 
 export function initialState(config: FsmConfig): FsmState {

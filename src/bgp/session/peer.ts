@@ -16,7 +16,7 @@ import { BgpFramer } from '../wire/framer.js';
 import { decodeMessage, decodeShutdownCommunication, describeNotification, encodeMessage } from '../wire/message.js';
 import { CeaseSubcode, ErrorCode } from '../wire/types.js';
 import type { BgpMessage, CodecContext, Family, UpdateMessage, WireError } from '../wire/types.js';
-import { establishedConn as fsmEstablishedConn, initialState, sessionState, step } from '../fsm/fsm.js';
+import { establishedConn as fsmEstablishedConn, initialState, sessionState, step, timerExpiry } from '../fsm/fsm.js';
 import type {
   ConnRole,
   DownReason,
@@ -600,7 +600,7 @@ export class Peer {
       if (map.get(timer) !== t) return;
       map.delete(timer);
       if (conn && (conn.dead || this.conns[conn.role] !== conn)) return;
-      this.post({ kind: 'event', event: expiryEvent(timer, role) });
+      this.post({ kind: 'event', event: timerExpiry(timer, role) });
     }, seconds * 1000);
     map.set(timer, t);
   }
@@ -610,17 +610,5 @@ export class Peer {
     const waiters = this.closeWaiters;
     this.closeWaiters = [];
     for (const w of waiters) w();
-  }
-}
-
-function expiryEvent(timer: TimerName, role: ConnRole | undefined): FsmEvent {
-  const conn = role ?? 'out';
-  switch (timer) {
-    case 'ConnectRetry': return { type: 'ConnectRetryTimer_Expires' };
-    case 'IdleHold': return { type: 'IdleHoldTimer_Expires' };
-    case 'Stable': return { type: 'StableTimer_Expires' };
-    case 'Hold': return { type: 'HoldTimer_Expires', conn };
-    case 'Keepalive': return { type: 'KeepaliveTimer_Expires', conn };
-    case 'SendHold': return { type: 'SendHoldTimer_Expires', conn };
   }
 }

@@ -2,7 +2,7 @@
  * A fake-clock driver for the pure FSM: applies timer actions to a table of deadlines,
  * advances time by firing due timers in order, and records every action.
  */
-import { step, initialState, sessionState } from '../../../src/bgp/fsm/fsm.js';
+import { step, initialState, sessionState, timerExpiry } from '../../../src/bgp/fsm/fsm.js';
 import type { ConnRole, FsmAction, FsmConfig, FsmEvent, FsmState, TimerName } from '../../../src/bgp/fsm/types.js';
 import type { OpenMessage } from '../../../src/bgp/wire/types.js';
 import { AFI, SAFI } from '../../../src/bgp/wire/types.js';
@@ -96,16 +96,10 @@ export class Harness {
   }
 }
 
+/** The expiry event of a timer key of `timers`. */
 export function expiry(key: string): FsmEvent {
   const [timer, conn] = key.split(':') as [TimerName, ConnRole | undefined];
-  switch (timer) {
-    case 'ConnectRetry': return { type: 'ConnectRetryTimer_Expires' };
-    case 'IdleHold': return { type: 'IdleHoldTimer_Expires' };
-    case 'Stable': return { type: 'StableTimer_Expires' };
-    case 'Hold': return { type: 'HoldTimer_Expires', conn: conn ?? 'out' };
-    case 'Keepalive': return { type: 'KeepaliveTimer_Expires', conn: conn ?? 'out' };
-    case 'SendHold': return { type: 'SendHoldTimer_Expires', conn: conn ?? 'out' };
-  }
+  return timerExpiry(timer, conn);
 }
 
 export function sent(actions: FsmAction[]): Array<{ conn: ConnRole; type: string; code?: number; subcode?: number; data?: Buffer }> {
