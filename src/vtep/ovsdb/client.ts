@@ -31,7 +31,7 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { readFile } from 'node:fs/promises';
 import { JsonFramer } from './codec/framer.js';
-import { decodeRpc, encodeRequest, encodeResponse, encodeTransact } from './codec/jsonrpc.js';
+import { decodeRpc, encodeOps, encodeRequest, encodeResponse, encodeTransact } from './codec/jsonrpc.js';
 import type { EncodedOps, RpcMessage } from './codec/jsonrpc.js';
 import { TableCache } from './codec/cache.js';
 import type { RowChange } from './codec/cache.js';
@@ -274,14 +274,15 @@ export class OvsdbClient {
   }
 
   /**
-   * §4.1.3 transact with plain RFC 7047 operation objects. Succeeds with the
-   * result array only when no operation and no commit failed.
+   * §4.1.3 transact with plain RFC 7047 operation objects, or operations
+   * encoded ahead (encodeOps). Succeeds with the result array only when no
+   * operation and no commit failed.
    */
   async transact(db: string, ops: readonly object[] | EncodedOps): Promise<OvsdbResult<unknown[]>> {
-    const encoded = 'json' in ops ? ops : undefined;
-    const r = encoded ? await this.send('transact', (id) => encodeTransact(id, db, encoded)) : await this.request('transact', [db, ...(ops as readonly object[])]);
+    const encoded = 'json' in ops ? ops : encodeOps(ops);
+    const r = await this.send('transact', (id) => encodeTransact(id, db, encoded));
     if (!r.ok) return r;
-    return checkTransactResult(encoded ? encoded.count : (ops as readonly object[]).length, r.value);
+    return checkTransactResult(encoded.count, r.value);
   }
 
   /** §4.1.11 echo: a round trip; resolves with the echoed params. */
