@@ -13,7 +13,8 @@
 import { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { BgpFramer } from '../wire/framer.js';
-import { decodeMessage, decodeShutdownCommunication, describeNotification, encodeMessage } from '../wire/message.js';
+import { carriesShutdownCommunication, decodeMessage, decodeShutdownCommunication, describeNotification, encodeMessage } from '../wire/message.js';
+import { OpenSubcode } from '../wire/errors.js';
 import { CeaseSubcode, ErrorCode } from '../wire/types.js';
 import type { BgpMessage, CodecContext, Family, UpdateMessage, WireError } from '../wire/types.js';
 import { establishedConn as fsmEstablishedConn, initialState, sessionState, step, timerExpiry } from '../fsm/fsm.js';
@@ -125,7 +126,7 @@ function describeNotificationData(n: NotificationData): string {
   }
   let text = `${describeNotification(n.code, n.subcode)} (${n.code}/${n.subcode})`;
   // RFC 9003 §2: shutdown communication on admin shutdown / reset.
-  if (n.code === ErrorCode.CEASE && (n.subcode === CeaseSubcode.ADMIN_SHUTDOWN || n.subcode === CeaseSubcode.ADMIN_RESET) && n.data.length > 0) {
+  if (carriesShutdownCommunication(n.code, n.subcode) && n.data.length > 0) {
     // Escaped by the codec (RFC 9003 §5: the text is untrusted).
     const comm = decodeShutdownCommunication(n.data);
     if ('text' in comm) {
@@ -577,7 +578,7 @@ export class Peer {
         const n = { code: m.code, subcode: m.subcode, data: m.data };
         this.log?.info({ peer: this.address, notification: describeNotificationData(n) }, 'bgp notification received');
         // RFC 4271 §8.1.2 Event 24: version error in the OPEN.
-        const verErr = m.code === ErrorCode.OPEN_MESSAGE && m.subcode === 1;
+        const verErr = m.code === ErrorCode.OPEN_MESSAGE && m.subcode === OpenSubcode.UNSUPPORTED_VERSION;
         this.run({ type: verErr ? 'NotifMsgVerErr' : 'NotifMsg', conn: role, message: m });
         return;
       }
