@@ -6,37 +6,24 @@
  * then writes what changed since. The peer is a speaker of our own session layer on a
  * real socket; the switch is a real hardware_vtep ovsdb-server.
  */
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BgpSpeaker } from '../src/bgp/session/speaker.js';
+import type { BgpSpeaker } from '../src/bgp/session/speaker.js';
 import type { Peer } from '../src/bgp/session/peer.js';
-import { endOfRib } from '../src/bgp/wire/message.js';
-import type { UpdateMessage } from '../src/bgp/wire/types.js';
-import { TunnelType, buildEvpnCommunities } from '../src/evpn/ext-communities.js';
-import { EVPN_AFI, EVPN_SAFI, encodeEvpnNlri } from '../src/evpn/nlri.js';
+import {
+  daemonYaml, evpnEndOfRib, missingTool, peerEntry, remoteMacs, startSwitchDb, startTestSpeaker, switchEntry, type2Update,
+} from '../test/support/daemon-lab.js';
 import { l2bgwd } from '../test/support/l2bgwd.js';
 import type { L2bgwd } from '../test/support/l2bgwd.js';
-import { waitFor } from '../test/support/process.js';
-import { freePort, startOvsdbServer } from '../test/support/ovsdb-server.js';
+import { freePort, waitFor } from '../test/support/process.js';
 import type { OvsdbServer } from '../test/support/ovsdb-server.js';
 
-const missing = ['ovsdb-server', 'vtep-ctl'].find((b) => spawnSync('sh', ['-c', `command -v ${b}`]).status !== 0);
-if (missing) console.warn(`active/standby test skipped: ${missing} is not installed`);
+const missing = missingTool('active/standby test', 'ovsdb-server', 'vtep-ctl');
 
 const PEER = '127.0.0.13';
 const SPEAKERS = ['127.0.0.1', '127.0.0.2'];
 const LOCK = 'l2bgw_ps0';
 
-function type2(mac: number): UpdateMessage {
-  const ext = buildEvpnCommunities({ routeTargets: ['65000:5000'], encapsulation: TunnelType.VXLAN });
-  const nlri = encodeEvpnNlri([{ type: 2, rd: '10.0.0.13:5000', esi: '00000000000000000000', ethTag: 0, mac, label1: 5000 }]);
-  return {
-    type: 'update', withdrawn: [], nlri: [],
-    attributes: { origin: 0, asPath: [], localPref: 100, extCommunities: ext, mpReach: { afi: EVPN_AFI, safi: EVPN_SAFI, nextHop: Buffer.from([198, 51, 100, 13]), nlri } },
-  };
-}
+const type2 = (mac: number) => type2Update('10.0.0.13:5000', [mac], '198.51.100.13');
 
 describe.skipIf(missing !== undefined)('two speakers on one switch, active/standby by OVSDB lock', () => {
   let vtep: OvsdbServer;
@@ -46,40 +33,26 @@ describe.skipIf(missing !== undefined)('two speakers on one switch, active/stand
   const apiPorts: number[] = [];
   /** GET /v2.0/vteps of a daemon: what it says of the lock. */
   const lockOf = async (i: number): Promise<unknown> => {
-    const token = readFileSync(join(daemons[i].dataDir, 'admin.token'), 'utf8').trim();
-    const r = await fetch(`http://127.0.0.1:${apiPorts[i]}/v2.0/vteps`, { headers: { authorization: `Bearer ${token}` } });
+    const r = await fetch(`http://127.0.0.1:${apiPorts[i]}/v2.0/vteps`, { headers: { authorization: `Bearer ${daemons[i].apiToken()}` } });
     return ((await r.json()) as { vteps: Array<{ lock?: unknown }> }).vteps[0].lock;
   };
 
-  const vtepCtl = (...args: string[]): string => spawnSync('vtep-ctl', [`--db=unix:${vtep.socketPath}`, ...args], { encoding: 'utf8' }).stdout;
-  const rowsOf = (mac: string): number => vtepCtl('list-remote-macs', 'ls0').split('\n').filter((l) => l.includes(mac)).length;
+  const rowsOf = (mac: string): number => remoteMacs(vtep).split('\n').filter((l) => l.includes(mac)).length;
 
   beforeAll(async () => {
-    vtep = await startOvsdbServer();
-    expect(spawnSync('vtep-ctl', [`--db=unix:${vtep.socketPath}`, 'add-ps', 'ps0', '--', 'set', 'Physical_Switch', 'ps0', 'tunnel_ips=192.0.2.1',
-      '--', 'add-ls', 'ls0', '--', 'set', 'Logical_Switch', 'ls0', 'tunnel_key=5000'], { encoding: 'utf8' }).status).toBe(0);
-    peer = new BgpSpeaker({
-      config: { routerId: '10.0.0.13', localAs: 65000, listen: { host: PEER, port: 0 }, peers: SPEAKERS.map((address) => ({ address, remoteAs: 65000, passive: true })) },
-    });
+    vtep = await startSwitchDb();
+    peer = await startTestSpeaker('10.0.0.13', PEER, SPEAKERS);
     peer.on('established', (p) => {
       sessions.set(p.address, p);
-      void peer.sendUpdates(p, [type2(0x02dd00000001), endOfRib({ afi: EVPN_AFI, safi: EVPN_SAFI })]);
+      void peer.sendUpdates(p, [type2(0x02dd00000001), evpnEndOfRib()]);
     });
-    await peer.start();
     for (const _ of SPEAKERS) apiPorts.push(await freePort());
-    SPEAKERS.forEach((address, i) => daemons.push(l2bgwd([
-      `router_id: 192.0.2.${11 + i}`,
-      'local_as: 65000',
-      'bgp:',
-      '  connect_retry: 1',
-      '  peers:',
-      `    - { address: ${PEER}, remote_as: 65000, port: ${peer.listenAddress()?.port}, local_address: ${address} }`,
-      'vteps:',
-      `  - { switch: ps0, ovsdb: "unix:${vtep.socketPath}", lock: ${LOCK} }`,
-      'api:',
-      `  listen: { host: 127.0.0.1, port: ${apiPorts[i]} }`,
-      'log_level: info',
-    ].join('\n'))));
+    SPEAKERS.forEach((address, i) => daemons.push(l2bgwd(daemonYaml({
+      routerId: `192.0.2.${11 + i}`,
+      peers: [peerEntry(PEER, peer.listenAddress()?.port, address)],
+      vteps: [switchEntry(vtep.unixRemote, `lock: ${LOCK}`)],
+      extra: ['api:', `  listen: { host: 127.0.0.1, port: ${apiPorts[i]} }`],
+    }))));
   }, 60_000);
 
   afterAll(async () => {

@@ -10,21 +10,16 @@
  * GoBGP runs with graceful restart so that it sends End-of-RIB: rows are deleted only
  * once every peer's table is complete (DESIGN.md §2).
  */
-import { spawn, spawnSync } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startGobgp, waitFor } from '../test/support/bgp-peers.js';
 import type { Gobgpd } from '../test/support/bgp-peers.js';
-import { startOvsdbServer } from '../test/support/ovsdb-server.js';
+import { daemonYaml, gobgpPeerConfig, missingTool, remoteMacs, startSwitchDb, switchEntry, vtepCtl } from '../test/support/daemon-lab.js';
+import { l2bgwd } from '../test/support/l2bgwd.js';
+import type { L2bgwd } from '../test/support/l2bgwd.js';
 import type { OvsdbServer } from '../test/support/ovsdb-server.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const missing = ['gobgpd', 'gobgp', 'ovsdb-server', 'vtep-ctl'].find((b) => spawnSync('sh', ['-c', `command -v ${b}`]).status !== 0);
-if (missing) console.warn(`daemon end-to-end test skipped: ${missing} is not installed`);
+const missing = missingTool('daemon end-to-end test', 'gobgpd', 'gobgp', 'ovsdb-server', 'vtep-ctl');
 
 const L2 = '127.0.0.1';
 const GOBGP = '127.0.0.4';
@@ -32,16 +27,12 @@ const REMOTE_MAC = '02:00:00:00:0b:01';
 const LOCAL_MAC = '02:00:00:00:0a:01';
 
 describe.skipIf(missing !== undefined)('l2bgwd with gobgpd and a hardware_vtep database', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'l2bgw-e2e-'));
   let vtep: OvsdbServer;
   let gobgp: Gobgpd;
-  let daemon: ChildProcess;
+  let d: L2bgwd;
   let api = '';
   let token = '';
-  let log = '';
 
-  const vtepCtl = (...args: string[]) => spawnSync('vtep-ctl', [`--db=unix:${vtep.socketPath}`, ...args], { encoding: 'utf8' });
-  const remoteMacs = () => vtepCtl('list-remote-macs', 'ls0').stdout;
   const rest = async (method: string, path: string, body?: unknown) => {
     const r = await fetch(`${api}${path}`, {
       method,
@@ -52,97 +43,47 @@ describe.skipIf(missing !== undefined)('l2bgwd with gobgpd and a hardware_vtep d
   };
 
   beforeAll(async () => {
-    vtep = await startOvsdbServer();
-    expect(vtepCtl('add-ps', 'ps0', '--', 'set', 'Physical_Switch', 'ps0', 'tunnel_ips=192.0.2.1', '--', 'add-ls', 'ls0', '--',
-      'set', 'Logical_Switch', 'ls0', 'tunnel_key=5000', 'replication_mode=source_node').status).toBe(0);
+    vtep = await startSwitchDb({ lsColumns: ['replication_mode=source_node'] });
     const bgpPort = await freePort();
     const apiPort = await freePort();
-    gobgp = await startGobgp({
-      config: `
-[global.config]
-  as = 65000
-  router-id = "10.0.0.4"
-  port = {{PORT}}
-  local-address-list = ["${GOBGP}"]
-[[neighbors]]
-  [neighbors.config]
-    neighbor-address = "${L2}"
-    peer-as = 65000
-  [neighbors.transport.config]
-    remote-port = ${bgpPort}
-    local-address = "${GOBGP}"
-  [neighbors.graceful-restart.config]
-    enabled = true
-    restart-time = 30
-  [[neighbors.afi-safis]]
-    [neighbors.afi-safis.config]
-      afi-safi-name = "l2vpn-evpn"
-    [neighbors.afi-safis.mp-graceful-restart.config]
-      enabled = true
-`,
-    });
-    const cfg = join(dir, 'l2bgwd.yaml');
-    writeFileSync(cfg, [
-      'router_id: 192.0.2.1',
-      'local_as: 65000',
-      'bgp:',
-      `  listen: { host: ${L2}, port: ${bgpPort} }`,
-      '  connect_retry: 1',
-      '  peers:',
-      `    - { address: ${GOBGP}, remote_as: 65000, passive: true }`,
-      'vteps:',
-      `  - { switch: ps0, ovsdb: "unix:${vtep.socketPath}" }`,
-      `data_dir: ${join(dir, 'var')}`,
-      'api:',
-      `  listen: { host: 127.0.0.1, port: ${apiPort} }`,
-      `  token_file: ${join(dir, 'admin.token')}`,
-      'log_level: info',
-      '',
-    ].join('\n'));
-    daemon = spawn(process.execPath, [join(ROOT, 'bin', 'l2bgwd.js'), '--config', cfg], { stdio: ['ignore', 'pipe', 'pipe'] });
-    daemon.stdout?.on('data', (d: Buffer) => (log += d.toString()));
-    daemon.stderr?.on('data', (d: Buffer) => (log += d.toString()));
+    gobgp = await startGobgp({ config: gobgpPeerConfig({ address: GOBGP, routerId: '10.0.0.4', neighbor: L2, remotePort: bgpPort, restartTime: 30 }) });
+    d = l2bgwd(daemonYaml({
+      bgp: [`listen: { host: ${L2}, port: ${bgpPort} }`],
+      peers: [`{ address: ${GOBGP}, remote_as: 65000, passive: true }`],
+      vteps: [switchEntry(vtep.unixRemote)],
+      extra: ['api:', `  listen: { host: 127.0.0.1, port: ${apiPort} }`],
+    }));
     api = `http://127.0.0.1:${apiPort}`;
-    await waitFor(() => log.includes('"msg":"l2bgwd started"'), 'l2bgwd to start', 30_000);
-    token = readFileSync(join(dir, 'admin.token'), 'utf8').trim();
-    await waitFor(() => log.includes(`"msg":"peer ${GOBGP} (AS 65000) up"`), 'the GoBGP session', 30_000);
+    await d.start();
+    token = d.apiToken();
+    await d.waitForLine((l) => l.msg === `peer ${GOBGP} (AS 65000) up`, 'the GoBGP session', 30_000);
   }, 90_000);
 
   afterAll(async () => {
-    if (daemon && daemon.exitCode === null) {
-      daemon.kill('SIGTERM');
-      await new Promise((r) => daemon.once('exit', r));
-    }
-    // the managed config database l2bgwd left running for its next start
-    try {
-      process.kill(Number(readFileSync(join(dir, 'var', 'config-db.pid'), 'utf8')), 'SIGTERM');
-    } catch {
-      // not started
-    }
+    await d?.dispose();
     await gobgp?.dispose();
     await vtep?.dispose();
-    rmSync(dir, { recursive: true, force: true });
   }, 30_000);
 
   it('a type-2 route injected in GoBGP becomes a Ucast_Macs_Remote row, and goes with it', async () => {
     const route = ['global', 'rib', '-a', 'evpn'];
     const mac = ['macadv', REMOTE_MAC, '10.0.0.2', 'etag', '0', 'label', '5000', 'rd', '192.0.2.2:2', 'rt', '65000:5000', 'encap', 'vxlan', 'nexthop', '192.0.2.2'];
     await gobgp.gobgp(...route, 'add', ...mac);
-    await waitFor(() => remoteMacs().includes(`${REMOTE_MAC} -> vxlan_over_ipv4/192.0.2.2`), 'the remote row', 20_000);
+    await waitFor(() => remoteMacs(vtep).includes(`${REMOTE_MAC} -> vxlan_over_ipv4/192.0.2.2`), 'the remote row', 20_000);
     const ip = spawnSync('ovsdb-client', ['--format=json', 'dump', `unix:${vtep.socketPath}`, 'hardware_vtep', 'Ucast_Macs_Remote', 'MAC', 'ipaddr'], { encoding: 'utf8' }).stdout;
     expect(ip).toContain('10.0.0.2');
     await gobgp.gobgp(...route, 'del', ...mac);
-    await waitFor(() => !remoteMacs().includes(REMOTE_MAC), 'the row to go', 20_000);
+    await waitFor(() => !remoteMacs(vtep).includes(REMOTE_MAC), 'the row to go', 20_000);
     await gobgp.gobgp(...route, 'add', ...mac);
-    await waitFor(() => remoteMacs().includes(REMOTE_MAC), 'the row to come back', 20_000);
+    await waitFor(() => remoteMacs(vtep).includes(REMOTE_MAC), 'the row to come back', 20_000);
   }, 60_000);
 
   it('a MAC the switch learns is advertised to GoBGP, and withdrawn when it goes', async () => {
-    expect(vtepCtl('add-ucast-local', 'ls0', LOCAL_MAC, '192.0.2.1').status).toBe(0);
+    expect(vtepCtl(vtep, 'add-ucast-local', 'ls0', LOCAL_MAC, '192.0.2.1').status).toBe(0);
     const rib = () => gobgp.gobgp('global', 'rib', '-a', 'evpn');
     await waitFor(async () => (await rib()).includes(LOCAL_MAC), 'our type-2 at GoBGP', 20_000);
     expect(await rib()).toMatch(/type:multicast.*192\.0\.2\.1/);
-    expect(vtepCtl('del-ucast-local', 'ls0', LOCAL_MAC).status).toBe(0);
+    expect(vtepCtl(vtep, 'del-ucast-local', 'ls0', LOCAL_MAC).status).toBe(0);
     await waitFor(async () => !(await rib()).includes(LOCAL_MAC), 'the withdrawal at GoBGP', 20_000);
   }, 60_000);
 
@@ -154,13 +95,13 @@ describe.skipIf(missing !== undefined)('l2bgwd with gobgpd and a hardware_vtep d
     const connId = conn.body['remote-gateway-connection'].id;
     const mac = await rest('POST', '/v2.0/l2-remote-macs', { 'remote-mac': { mac: REMOTE_MAC, rgw_connection: connId } });
     expect(mac.status).toBe(201);
-    await waitFor(() => remoteMacs().includes(`${REMOTE_MAC} -> vxlan_over_ipv4/198.51.100.7`), 'the manual override', 20_000);
+    await waitFor(() => remoteMacs(vtep).includes(`${REMOTE_MAC} -> vxlan_over_ipv4/198.51.100.7`), 'the manual override', 20_000);
     const vteps = await rest('GET', '/v2.0/vteps');
     expect(JSON.stringify(vteps.body)).toContain('"source":"manual"');
     expect((await rest('DELETE', `/v2.0/l2-remote-macs/${mac.body['remote-mac'].uuid}`)).status).toBeLessThan(300);
-    await waitFor(() => remoteMacs().includes(`${REMOTE_MAC} -> vxlan_over_ipv4/192.0.2.2`), 'the BGP route back', 20_000);
+    await waitFor(() => remoteMacs(vtep).includes(`${REMOTE_MAC} -> vxlan_over_ipv4/192.0.2.2`), 'the BGP route back', 20_000);
     expect((await rest('DELETE', `/v2.0/l2-remote-gateway-connections/${connId}`)).status).toBeLessThan(300);
-    await waitFor(() => !remoteMacs().includes('198.51.100.7'), 'the connection locator to leave the flood set', 20_000);
+    await waitFor(() => !remoteMacs(vtep).includes('198.51.100.7'), 'the connection locator to leave the flood set', 20_000);
   }, 60_000);
 
   it('/metrics counts sessions, routes in and out, and rows written', async () => {
@@ -178,15 +119,13 @@ describe.skipIf(missing !== undefined)('l2bgwd with gobgpd and a hardware_vtep d
     expect(conn.status).toBe(201);
     const mac = await rest('POST', '/v2.0/l2-remote-macs', { 'remote-mac': { mac: '02:00:00:00:0d:01', ip: '10.0.0.9', rgw_connection: conn.body['remote-gateway-connection'].id } });
     expect(mac.status).toBe(201);
-    await waitFor(() => remoteMacs().includes('02:00:00:00:0d:01 -> vxlan_over_ipv4/198.51.100.9'), 'the manual row', 20_000);
+    await waitFor(() => remoteMacs(vtep).includes('02:00:00:00:0d:01 -> vxlan_over_ipv4/198.51.100.9'), 'the manual row', 20_000);
   }, 30_000);
 
   it('SIGTERM: Cease/Administrative Shutdown to GoBGP, rows left in place, exit 0', async () => {
-    const rowsBefore = remoteMacs();
-    daemon.kill('SIGTERM');
-    const code = await new Promise<number | null>((r) => daemon.once('exit', r));
-    expect(code).toBe(0);
-    expect(remoteMacs()).toBe(rowsBefore);
+    const rowsBefore = remoteMacs(vtep);
+    expect(await d.stop()).toBe(0);
+    expect(remoteMacs(vtep)).toBe(rowsBefore);
     await waitFor(async () => /BGP state = (idle|active|connect)/i.test(await gobgp.gobgp('neighbor', L2)), 'GoBGP to see the session go', 10_000);
     // GoBGP logs the NOTIFICATION it received: Cease/Administrative Shutdown with our communication.
     const ceases = () => gobgp.output().split('\n').filter((l) => l.includes('"received notification"'))
@@ -198,12 +137,8 @@ describe.skipIf(missing !== undefined)('l2bgwd with gobgpd and a hardware_vtep d
   it('restarted, l2bgwd still has every gateway, connection and MAC, and rewrites no row', async () => {
     const dump = () => spawnSync('ovsdb-client', ['--format=json', 'dump', `unix:${vtep.socketPath}`, 'hardware_vtep', 'Ucast_Macs_Remote', 'Mcast_Macs_Remote'], { encoding: 'utf8' }).stdout;
     const before = dump();
-    log = '';
-    daemon = spawn(process.execPath, [join(ROOT, 'bin', 'l2bgwd.js'), '--config', join(dir, 'l2bgwd.yaml')], { stdio: ['ignore', 'pipe', 'pipe'] });
-    daemon.stdout?.on('data', (d: Buffer) => (log += d.toString()));
-    daemon.stderr?.on('data', (d: Buffer) => (log += d.toString()));
-    await waitFor(() => log.includes('"msg":"l2bgwd started"'), 'l2bgwd to start again', 30_000);
-    await waitFor(() => log.includes('End-of-RIB from'), 'GoBGP\'s table again', 30_000);
+    await d.start();
+    await d.waitForLine((l) => l.msg.startsWith('End-of-RIB from'), 'GoBGP\'s table again', 30_000);
     const gws = await rest('GET', '/v2.0/l2-remote-gateways');
     expect(JSON.stringify(gws.body)).toContain('dc4');
     const macs = await rest('GET', '/v2.0/l2-remote-macs');

@@ -7,17 +7,15 @@
  * (b) A bad file: the daemon logs the key at fault, keeps running on the old config,
  *     and no session moves.
  */
-import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGobgp, waitFor } from '../test/support/bgp-peers.js';
 import type { Gobgpd } from '../test/support/bgp-peers.js';
+import { daemonYaml, gobgpPeerConfig, missingTool, peerEntry, startSwitchDb, switchEntry } from '../test/support/daemon-lab.js';
 import { l2bgwd } from '../test/support/l2bgwd.js';
 import type { L2bgwd } from '../test/support/l2bgwd.js';
-import { startOvsdbServer } from '../test/support/ovsdb-server.js';
 import type { OvsdbServer } from '../test/support/ovsdb-server.js';
 
-const missing = ['gobgpd', 'gobgp', 'ovsdb-server', 'vtep-ctl'].find((b) => spawnSync('sh', ['-c', `command -v ${b}`]).status !== 0);
-if (missing) console.warn(`reload test skipped: ${missing} is not installed`);
+const missing = missingTool('reload test', 'gobgpd', 'gobgp', 'ovsdb-server', 'vtep-ctl');
 
 const US = '127.0.0.1';
 const KEPT = '127.0.0.7';
@@ -30,31 +28,6 @@ interface Neighbor {
   timers?: { state?: { uptime?: { seconds?: number } } };
 }
 
-function gobgpConfig(address: string, routerId: string): string {
-  return `
-[global.config]
-  as = 65000
-  router-id = "${routerId}"
-  port = {{PORT}}
-  local-address-list = ["${address}"]
-[[neighbors]]
-  [neighbors.config]
-    neighbor-address = "${US}"
-    peer-as = 65000
-  [neighbors.transport.config]
-    passive-mode = true
-    local-address = "${address}"
-  [neighbors.graceful-restart.config]
-    enabled = true
-    restart-time = 60
-  [[neighbors.afi-safis]]
-    [neighbors.afi-safis.config]
-      afi-safi-name = "l2vpn-evpn"
-    [neighbors.afi-safis.mp-graceful-restart.config]
-      enabled = true
-`;
-}
-
 describe.skipIf(missing !== undefined)('SIGHUP with live gobgpd peers', () => {
   let vtep: OvsdbServer;
   const peers = new Map<string, Gobgpd>();
@@ -64,28 +37,16 @@ describe.skipIf(missing !== undefined)('SIGHUP with live gobgpd peers', () => {
   const neighbor = (a: string) => peer(a).json<Neighbor>('neighbor', US);
   const established = async (a: string) => (await neighbor(a)).state.session_state === ESTABLISHED;
   const rib = (a: string) => peer(a).gobgp('global', 'rib', '-a', 'evpn');
-  const peerLine = (a: string) => `    - { address: ${a}, remote_as: 65000, port: ${peer(a).port}, local_address: ${US} }`;
-  const config = (peerAddresses: string[], exportRt: string, extra: string[] = []) => [
-    'router_id: 192.0.2.1',
-    'local_as: 65000',
-    'bgp:',
-    '  connect_retry: 1',
-    '  peers:',
-    ...peerAddresses.map(peerLine),
-    'vteps:',
-    `  - { switch: ps0, ovsdb: "unix:${vtep.socketPath}" }`,
-    'evpn:',
-    '  vnis:',
-    `    - { vni: 5000, export_rts: ["${exportRt}"] }`,
-    'log_level: info',
-    ...extra,
-  ].join('\n');
+  const config = (peerAddresses: string[], exportRt: string) => daemonYaml({
+    peers: peerAddresses.map((a) => peerEntry(a, peer(a).port, US)),
+    vteps: [switchEntry(vtep.unixRemote)],
+    extra: ['evpn:', '  vnis:', `    - { vni: 5000, export_rts: ["${exportRt}"] }`],
+  });
 
   beforeAll(async () => {
-    vtep = await startOvsdbServer();
-    expect(spawnSync('vtep-ctl', [`--db=unix:${vtep.socketPath}`, 'add-ps', 'ps0', '--', 'set', 'Physical_Switch', 'ps0', 'tunnel_ips=192.0.2.1',
-      '--', 'add-ls', 'ls0', '--', 'set', 'Logical_Switch', 'ls0', 'tunnel_key=5000'], { encoding: 'utf8' }).status).toBe(0);
-    const started = await Promise.all([[KEPT, '10.0.0.7'], [REMOVED, '10.0.0.8'], [ADDED, '10.0.0.9']].map(async ([a, id]) => [a, await startGobgp({ config: gobgpConfig(a, id) })] as const));
+    vtep = await startSwitchDb();
+    const started = await Promise.all([[KEPT, '10.0.0.7'], [REMOVED, '10.0.0.8'], [ADDED, '10.0.0.9']].map(async ([a, id]) =>
+      [a, await startGobgp({ config: gobgpPeerConfig({ address: a, routerId: id, neighbor: US, restartTime: 60 }) })] as const));
     for (const [a, g] of started) peers.set(a, g);
     d = l2bgwd(config([KEPT, REMOVED], '65000:5000'));
     await d.start();

@@ -6,17 +6,15 @@
  * - GoBGP keeps the route we originate across the restart (RFC 8538: both sides
  *   announce the N bit, so our Cease is a graceful one).
  */
-import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGobgp, waitFor } from '../test/support/bgp-peers.js';
 import type { Gobgpd } from '../test/support/bgp-peers.js';
+import { daemonYaml, gobgpPeerConfig, missingTool, peerEntry, startSwitchDb, switchEntry, vtepCtl } from '../test/support/daemon-lab.js';
 import { l2bgwd } from '../test/support/l2bgwd.js';
 import type { L2bgwd } from '../test/support/l2bgwd.js';
-import { startOvsdbServer } from '../test/support/ovsdb-server.js';
 import type { OvsdbServer } from '../test/support/ovsdb-server.js';
 
-const missing = ['gobgpd', 'gobgp', 'ovsdb-server', 'vtep-ctl'].find((b) => spawnSync('sh', ['-c', `command -v ${b}`]).status !== 0);
-if (missing) console.warn(`restart test skipped: ${missing} is not installed`);
+const missing = missingTool('restart test', 'gobgpd', 'gobgp', 'ovsdb-server', 'vtep-ctl');
 
 const L2 = '127.0.0.1';
 const GOBGP = '127.0.0.6';
@@ -69,52 +67,18 @@ describe.skipIf(missing !== undefined)('l2bgwd restarted, seen by gobgpd', () =>
   let gobgp: Gobgpd;
   let d: L2bgwd;
 
-  const config = (holdTime: number) => [
-    'router_id: 192.0.2.1',
-    'local_as: 65000',
-    'bgp:',
-    '  connect_retry: 1',
-    '  peers:',
-    `    - { address: ${GOBGP}, remote_as: 65000, port: ${gobgp.port}, local_address: ${L2}, hold_time: ${holdTime} }`,
-    'vteps:',
-    `  - { switch: ps0, ovsdb: "unix:${vtep.socketPath}" }`,
-    'log_level: info',
-  ].join('\n');
+  const config = (holdTime: number) => daemonYaml({
+    peers: [peerEntry(GOBGP, gobgp.port, L2, `hold_time: ${holdTime}`)],
+    vteps: [switchEntry(vtep.unixRemote)],
+  });
   const neighbor = () => gobgp.json<Neighbor>('neighbor', L2);
   const ourRoute = async () => (await gobgp.gobgp('global', 'rib', '-a', 'evpn')).includes(LOCAL_MAC);
   const established = async () => (await neighbor()).state.session_state === ESTABLISHED;
 
   beforeAll(async () => {
-    vtep = await startOvsdbServer();
-    const ctl = (...a: string[]) => spawnSync('vtep-ctl', [`--db=unix:${vtep.socketPath}`, ...a], { encoding: 'utf8' });
-    expect(ctl('add-ps', 'ps0', '--', 'set', 'Physical_Switch', 'ps0', 'tunnel_ips=192.0.2.1', '--', 'add-ls', 'ls0', '--',
-      'set', 'Logical_Switch', 'ls0', 'tunnel_key=5000').status).toBe(0);
-    expect(ctl('add-ucast-local', 'ls0', LOCAL_MAC, '192.0.2.1').status).toBe(0);
-    gobgp = await startGobgp({
-      config: `
-[global.config]
-  as = 65000
-  router-id = "10.0.0.6"
-  port = {{PORT}}
-  local-address-list = ["${GOBGP}"]
-[[neighbors]]
-  [neighbors.config]
-    neighbor-address = "${L2}"
-    peer-as = 65000
-  [neighbors.transport.config]
-    passive-mode = true
-    local-address = "${GOBGP}"
-  [neighbors.graceful-restart.config]
-    enabled = true
-    restart-time = 60
-    notification-enabled = true
-  [[neighbors.afi-safis]]
-    [neighbors.afi-safis.config]
-      afi-safi-name = "l2vpn-evpn"
-    [neighbors.afi-safis.mp-graceful-restart.config]
-      enabled = true
-`,
-    });
+    vtep = await startSwitchDb();
+    expect(vtepCtl(vtep, 'add-ucast-local', 'ls0', LOCAL_MAC, '192.0.2.1').status).toBe(0);
+    gobgp = await startGobgp({ config: gobgpPeerConfig({ address: GOBGP, routerId: '10.0.0.6', neighbor: L2, restartTime: 60, notification: true }) });
     d = l2bgwd(config(90));
   }, 60_000);
 

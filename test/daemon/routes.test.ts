@@ -20,6 +20,7 @@ import type { Config } from '../../src/config/types.js';
 import type { RouteView } from '../../src/api/state.js';
 import { freePort, startGobgp, waitFor } from '../support/bgp-peers.js';
 import type { Gobgpd } from '../support/bgp-peers.js';
+import { gobgpPeerConfig } from '../support/daemon-lab.js';
 import { startOvsdbServer } from '../support/ovsdb-server.js';
 import type { OvsdbServer } from '../support/ovsdb-server.js';
 import { floodLines, readRemote, setUpSwitch, ucastLines, vtepCtl } from '../vtep/switch-helpers.js';
@@ -35,26 +36,6 @@ const MAC_5000 = 'macadv 02:00:00:00:0b:01 10.0.0.2 etag 0 label 5000 rd 192.0.2
 const IMET_5000 = 'multicast 192.0.2.2 etag 0 rd 192.0.2.2:5000 rt 65020:5000 encap vxlan pmsi ingress-repl 5000 192.0.2.2 nexthop 192.0.2.2';
 const MAC_6000 = 'macadv 02:00:00:00:0b:02 0.0.0.0 etag 0 label 6000 rd 192.0.2.2:6000 rt 65020:6000 encap vxlan nexthop 192.0.2.2';
 const IMET_6000 = 'multicast 192.0.2.3 etag 0 rd 192.0.2.3:6000 rt 65020:6000 encap vxlan pmsi ingress-repl 6000 192.0.2.3 nexthop 192.0.2.3';
-
-function gobgpConfig(): string {
-  return `
-[global.config]
-  as = ${AS}
-  router-id = "10.0.0.32"
-  port = {{PORT}}
-  local-address-list = ["${GOBGP}"]
-[[neighbors]]
-  [neighbors.config]
-    neighbor-address = "${GW}"
-    peer-as = ${AS}
-  [neighbors.transport.config]
-    local-address = "${GOBGP}"
-    passive-mode = true
-  [[neighbors.afi-safis]]
-    [neighbors.afi-safis.config]
-      afi-safi-name = "l2vpn-evpn"
-`;
-}
 
 function gatewayConfig(gobgpPort: number, vtep: OvsdbServer): Config {
   return {
@@ -83,7 +64,7 @@ describe.skipIf(!HAVE)('GET /v2.0/evpn/routes: installed means a switch holds th
   beforeAll(async () => {
     vtep = await startOvsdbServer();
     await setUpSwitch(vtep, 'ps0', '192.0.2.1', { ls0: 5000 });
-    gobgp = await startGobgp({ config: gobgpConfig(), port: await freePort(GOBGP) });
+    gobgp = await startGobgp({ config: gobgpPeerConfig({ address: GOBGP, routerId: '10.0.0.32', neighbor: GW, as: AS }), port: await freePort(GOBGP) });
     gw = new Gateway({ config: gatewayConfig(gobgp.port, vtep), logger: pino({ level: 'silent' }) });
     await gw.start();
     await waitFor(() => gw.peers()[0]?.state === 'Established', 'gateway ↔ gobgpd Established', 30_000);

@@ -34,6 +34,8 @@ export interface L2bgwd {
   waitForLine(pred: (l: LogLine) => boolean, what: string, ms?: number): Promise<LogLine>;
   /** Everything written to stdout and stderr, for failure messages. */
   output(): string;
+  /** The REST API's admin token, from its default file in data_dir (created at the first start). */
+  apiToken(): string;
   dispose(): Promise<void>;
 }
 
@@ -98,6 +100,7 @@ export function l2bgwd(yaml: string): L2bgwd {
       return hit as LogLine;
     },
     output: () => text,
+    apiToken: () => readFileSync(join(dataDir, 'admin.token'), 'utf8').trim(),
     async dispose() {
       await handle.stop();
       try {

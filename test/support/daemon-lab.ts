@@ -1,0 +1,187 @@
+/**
+ * What the end-to-end suites of the l2bgwd binary share (conformance/daemon-*.test.ts),
+ * everything in AS 65000 on loopback:
+ * - a hardware_vtep ovsdb-server holding switch ps0 (tunnel IP 192.0.2.1) and logical
+ *   switch ls0 (VNI 5000), made with vtep-ctl;
+ * - a BGP speaker of our own session layer that sends EVPN UPDATEs over a real socket
+ *   (gobgp's CLI cannot send broken NLRI, and adds one route per process);
+ * - the l2bgwd config lines around its peers and switches;
+ * - the gobgpd config of a gobgpd peering with l2bgwd.
+ */
+import { spawnSync } from 'node:child_process';
+import type { SpawnSyncReturns } from 'node:child_process';
+import { BgpSpeaker } from '../../src/bgp/session/speaker.js';
+import { endOfRib } from '../../src/bgp/wire/message.js';
+import type { UpdateMessage } from '../../src/bgp/wire/types.js';
+import { TunnelType, buildEvpnCommunities } from '../../src/evpn/ext-communities.js';
+import { EVPN_AFI, EVPN_SAFI, encodeEvpnNlri } from '../../src/evpn/nlri.js';
+import type { MacIpRoute } from '../../src/evpn/types.js';
+import { startOvsdbServer } from './ovsdb-server.js';
+import type { OvsdbServer, OvsdbServerOptions } from './ovsdb-server.js';
+
+export const LAB_AS = 65000;
+export const LAB_VNI = 5000;
+
+/** The first of `tools` not on PATH, after a warning that `suite` is skipped; undefined when all are there. */
+export function missingTool(suite: string, ...tools: string[]): string | undefined {
+  const missing = tools.find((b) => spawnSync('sh', ['-c', `command -v ${b}`]).status !== 0);
+  if (missing) console.warn(`${suite} skipped: ${missing} is not installed`);
+  return missing;
+}
+
+// ------------------------------------------------------------------ the switch
+
+export function vtepCtl(db: OvsdbServer, ...args: string[]): SpawnSyncReturns<string> {
+  return spawnSync('vtep-ctl', [`--db=${db.unixRemote}`, ...args], { encoding: 'utf8' });
+}
+
+/**
+ * An ovsdb-server with ps0 (tunnel IP 192.0.2.1) and ls0 (VNI 5000, plus `lsColumns`
+ * such as `replication_mode=source_node`), made in one vtep-ctl call.
+ */
+export async function startSwitchDb(opts: OvsdbServerOptions & { lsColumns?: string[] } = {}): Promise<OvsdbServer> {
+  const db = await startOvsdbServer(opts);
+  const r = vtepCtl(db, 'add-ps', 'ps0', '--', 'set', 'Physical_Switch', 'ps0', 'tunnel_ips=192.0.2.1',
+    '--', 'add-ls', 'ls0', '--', 'set', 'Logical_Switch', 'ls0', `tunnel_key=${LAB_VNI}`, ...(opts.lsColumns ?? []));
+  if (r.status !== 0) {
+    await db.dispose();
+    throw new Error(`vtep-ctl could not make ps0 and ls0: ${r.stderr}`);
+  }
+  return db;
+}
+
+/** `vtep-ctl list-remote-macs ls0`: a `MAC -> vxlan_over_ipv4/DST_IP` line per Ucast_Macs_Remote row. */
+export function remoteMacs(db: OvsdbServer): string {
+  return vtepCtl(db, 'list-remote-macs', 'ls0').stdout;
+}
+
+// ------------------------------------------------------------- the test speaker
+
+/** Route target 65000:5000 and the VXLAN encapsulation (RFC 8365 §5.1.3) of every lab route. */
+export const LAB_EXT_COMMUNITIES = buildEvpnCommunities({ routeTargets: [`${LAB_AS}:${LAB_VNI}`], encapsulation: TunnelType.VXLAN });
+
+/** A MAC-only type-2 route of VNI 5000 (ESI 0, Ethernet tag 0, label 5000). */
+export function macRoute(rd: string, mac: number): MacIpRoute {
+  return { type: 2, rd, esi: '00000000000000000000', ethTag: 0, mac, label1: LAB_VNI };
+}
+
+/** An UPDATE whose MP_REACH_NLRI carries `nlri` (encoded EVPN routes, or broken ones) with an IPv4 next hop. */
+export function evpnUpdate(nlri: Buffer, nextHop: string): UpdateMessage {
+  return {
+    type: 'update', withdrawn: [], nlri: [],
+    attributes: {
+      origin: 0, asPath: [], localPref: 100, extCommunities: LAB_EXT_COMMUNITIES,
+      mpReach: { afi: EVPN_AFI, safi: EVPN_SAFI, nextHop: Buffer.from(nextHop.split('.').map(Number)), nlri },
+    },
+  };
+}
+
+/** An UPDATE announcing MAC-only type-2 routes of VNI 5000. */
+export function type2Update(rd: string, macs: readonly number[], nextHop: string): UpdateMessage {
+  return evpnUpdate(encodeEvpnNlri(macs.map((mac) => macRoute(rd, mac))), nextHop);
+}
+
+export function evpnEndOfRib(): UpdateMessage {
+  return endOfRib({ afi: EVPN_AFI, safi: EVPN_SAFI });
+}
+
+/** A started speaker listening on `address` (port chosen by the system), accepting `peers` only. */
+export async function startTestSpeaker(routerId: string, address: string, peers: readonly string[]): Promise<BgpSpeaker> {
+  const speaker = new BgpSpeaker({
+    config: { routerId, localAs: LAB_AS, listen: { host: address, port: 0 }, peers: peers.map((a) => ({ address: a, remoteAs: LAB_AS, passive: true })) },
+  });
+  await speaker.start();
+  return speaker;
+}
+
+// ------------------------------------------------------------- l2bgwd config
+
+export interface DaemonYamlOptions {
+  /** default 192.0.2.1 */
+  routerId?: string;
+  /** bgp.peers entries, each a flow mapping (see peerEntry) */
+  peers: readonly string[];
+  /** vteps entries, each a flow mapping (see switchEntry) */
+  vteps: readonly string[];
+  /** more lines under `bgp:` (e.g. `listen: {…}`) */
+  bgp?: readonly string[];
+  /** more top-level lines (`api:`, `evpn:`) */
+  extra?: readonly string[];
+}
+
+/** l2bgwd YAML in AS 65000 with connect_retry 1 and log_level info (the harness appends data_dir). */
+export function daemonYaml(o: DaemonYamlOptions): string {
+  return [
+    `router_id: ${o.routerId ?? '192.0.2.1'}`,
+    `local_as: ${LAB_AS}`,
+    'bgp:',
+    ...(o.bgp ?? []).map((l) => `  ${l}`),
+    '  connect_retry: 1',
+    '  peers:',
+    ...o.peers.map((p) => `    - ${p}`),
+    'vteps:',
+    ...o.vteps.map((v) => `  - ${v}`),
+    ...(o.extra ?? []),
+    'log_level: info',
+  ].join('\n');
+}
+
+const more = (extra: string): string => (extra === '' ? '' : `, ${extra}`);
+
+/** A peer l2bgwd connects to from `localAddress`: `{ address, remote_as: 65000, port, local_address }` and `extra` keys. */
+export function peerEntry(address: string, port: number | undefined, localAddress: string, extra = ''): string {
+  return `{ address: ${address}, remote_as: ${LAB_AS}, port: ${port}, local_address: ${localAddress}${more(extra)} }`;
+}
+
+/** Switch ps0 at `ovsdb` (e.g. the lab database's unixRemote), with `extra` keys. */
+export function switchEntry(ovsdb: string, extra = ''): string {
+  return `{ switch: ps0, ovsdb: "${ovsdb}"${more(extra)} }`;
+}
+
+// ------------------------------------------------------------- gobgpd config
+
+export interface GobgpPeerOptions {
+  /** gobgpd's own address (listen and source) */
+  address: string;
+  routerId: string;
+  /** l2bgwd's address */
+  neighbor: string;
+  /** default 65000 (iBGP) */
+  as?: number;
+  /** connect to l2bgwd on this port; absent: passive, l2bgwd connects */
+  remotePort?: number;
+  /** graceful restart (RFC 4724) for l2vpn/evpn with this restart time */
+  restartTime?: number;
+  /** with restartTime: the N bit (RFC 8538) */
+  notification?: boolean;
+}
+
+/** gobgpd.toml for one l2vpn/evpn neighbor, l2bgwd (`{{PORT}}` is filled in by startGobgp). */
+export function gobgpPeerConfig(o: GobgpPeerOptions): string {
+  const as = o.as ?? LAB_AS;
+  const transport = o.remotePort === undefined ? 'passive-mode = true' : `remote-port = ${o.remotePort}`;
+  const gr = o.restartTime === undefined ? '' : `
+  [neighbors.graceful-restart.config]
+    enabled = true
+    restart-time = ${o.restartTime}${o.notification ? '\n    notification-enabled = true' : ''}`;
+  const mpGr = o.restartTime === undefined ? '' : `
+    [neighbors.afi-safis.mp-graceful-restart.config]
+      enabled = true`;
+  return `
+[global.config]
+  as = ${as}
+  router-id = "${o.routerId}"
+  port = {{PORT}}
+  local-address-list = ["${o.address}"]
+[[neighbors]]
+  [neighbors.config]
+    neighbor-address = "${o.neighbor}"
+    peer-as = ${as}
+  [neighbors.transport.config]
+    ${transport}
+    local-address = "${o.address}"${gr}
+  [[neighbors.afi-safis]]
+    [neighbors.afi-safis.config]
+      afi-safi-name = "l2vpn-evpn"${mpGr}
+`;
+}
