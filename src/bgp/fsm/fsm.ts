@@ -154,6 +154,11 @@ class Step {
     else if (after === 'active') this.toActive();
   }
 
+  /** An error we found: NOTIFICATION `n` on the connection, then drop it. */
+  notifyAndDrop(role: ConnRole, n: NotificationData, after: 'idle' | 'stay' = 'idle'): void {
+    this.dropConn(role, { kind: 'notification-sent', notification: n }, n, after);
+  }
+
   /** No connection left after a failure: damp, then start again (§8.1.1). */
   failed(): void {
     this.s.failures += 1;
@@ -398,11 +403,9 @@ function common(st: Step, c: Connection, ev: ConnEvent): boolean {
       return true;
     case 'BGPHeaderErr':
     case 'BGPOpenMsgErr':
-    case 'UpdateMsgErr': {
-      const n = ev.error.notification;
-      st.dropConn(role, { kind: 'notification-sent', notification: n }, n, 'idle');
+    case 'UpdateMsgErr':
+      st.notifyAndDrop(role, ev.error.notification);
       return true;
-    }
     case 'NotifMsgVerErr':
     case 'NotifMsg': {
       const n = notif(ev.message.code, ev.message.subcode, ev.message.data);
@@ -436,12 +439,10 @@ function openSent(st: Step, c: Connection, ev: ConnEvent): void {
     case 'KeepAliveMsg':
     case 'UpdateMsg':
     case 'RouteRefreshMsg':
-    case 'KeepaliveTimer_Expires': {
+    case 'KeepaliveTimer_Expires':
       // RFC 6608: unexpected message in OpenSent.
-      const n = fsmError('OpenSent');
-      st.dropConn(c.role, { kind: 'notification-sent', notification: n }, n, 'idle');
+      st.notifyAndDrop(c.role, fsmError('OpenSent'));
       return;
-    }
     default:
       return assertHandled(ev);
   }
@@ -452,23 +453,22 @@ function receiveOpen(st: Step, c: Connection, open: OpenMessage): void {
   const role = c.role;
   const check = checkOpen(open, st.cfg);
   if (!check.ok) {
-    st.dropConn(role, { kind: 'notification-sent', notification: check.notification }, check.notification, 'idle');
+    st.notifyAndDrop(role, check.notification);
     return;
   }
   const neg = check.negotiated;
   const other = st.other(role);
   if (other && (other.state === 'OpenConfirm' || other.state === 'Established')) {
     const cease = notif(ErrorCode.CEASE, CeaseSubcode.COLLISION_RESOLUTION);
-    const reason: DownReason = { kind: 'notification-sent', notification: cease };
     // Against Established the new connection always loses (§6.8).
     const survivor = other.state === 'Established'
       ? other.role
       : collisionSurvivor({ id: st.cfg.routerId, as: st.cfg.localAs }, { id: neg.peerId, as: neg.peerAs });
     if (survivor !== role) {
-      st.dropConn(role, reason, cease, 'stay');
+      st.notifyAndDrop(role, cease, 'stay');
       return;
     }
-    st.dropConn(other.role, reason, cease, 'stay');
+    st.notifyAndDrop(other.role, cease, 'stay');
   }
   const next: Connection = { role, state: 'OpenConfirm', negotiated: neg };
   st.setConn(role, next);
@@ -499,12 +499,10 @@ function openConfirm(st: Step, c: Connection, ev: ConnEvent): void {
       return;
     case 'BGPOpen':
     case 'UpdateMsg':
-    case 'RouteRefreshMsg': {
+    case 'RouteRefreshMsg':
       // RFC 6608: unexpected message in OpenConfirm.
-      const n = fsmError('OpenConfirm');
-      st.dropConn(c.role, { kind: 'notification-sent', notification: n }, n, 'idle');
+      st.notifyAndDrop(c.role, fsmError('OpenConfirm'));
       return;
-    }
     default:
       return assertHandled(ev);
   }
@@ -539,12 +537,10 @@ function established(st: Step, c: Connection, ev: ConnEvent): void {
     case 'KeepaliveTimer_Expires':
       keepalive(st, c);
       return;
-    case 'BGPOpen': {
+    case 'BGPOpen':
       // RFC 6608: unexpected message in Established.
-      const n = fsmError('Established');
-      st.dropConn(c.role, { kind: 'notification-sent', notification: n }, n, 'idle');
+      st.notifyAndDrop(c.role, fsmError('Established'));
       return;
-    }
     default:
       return assertHandled(ev);
   }
