@@ -45,7 +45,7 @@ export interface LocalRows {
   locators: ReadonlyMap<string, PhysicalLocatorRow>;
 }
 
-export function localMacKey(vni: number, mac: string): string {
+function localMacKey(vni: number, mac: string): string {
   return `${vni}/${mac}`;
 }
 

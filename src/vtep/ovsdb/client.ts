@@ -150,7 +150,7 @@ interface MonitorState {
 
 type Remote = { kind: 'unix'; path: string } | { kind: 'tcp' | 'ssl'; host: string; port: number };
 
-export function parseRemote(remote: string): OvsdbResult<Remote> {
+function parseRemote(remote: string): OvsdbResult<Remote> {
   const bad = (why: string): OvsdbResult<Remote> => ({ ok: false, error: { code: 'OVSDB_BAD_REMOTE', message: `${remote}: ${why}` } });
   if (remote.startsWith('unix:')) {
     const path = remote.slice(5);

@@ -51,7 +51,7 @@ export interface Batch {
   counts: { inserted: number; updated: number; deleted: number };
 }
 
-export const DEFAULT_MAX_ROWS = 100;
+const DEFAULT_MAX_ROWS = 100;
 
 type Named = ['named-uuid', string];
 type Ref = ['uuid', string] | Named;

@@ -16,7 +16,7 @@ export type UcastRows = string | string[];
 const UPPER = /[A-F]/;
 
 /** MACs as written by others may be upper case; ours are lower case already (no copy then). */
-export function lowerMac(mac: string): string {
+function lowerMac(mac: string): string {
   return UPPER.test(mac) ? mac.toLowerCase() : mac;
 }
 

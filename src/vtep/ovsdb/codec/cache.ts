@@ -27,7 +27,7 @@ export interface RowChange {
 /** Monitored columns per table. */
 export type MonitoredColumns = Record<string, readonly string[]>;
 
-export function datumEqual(a: Datum, b: Datum): boolean {
+function datumEqual(a: Datum, b: Datum): boolean {
   if (a === b) return true;
   if (Array.isArray(a) && Array.isArray(b)) {
     if (a.length !== b.length) return false;

@@ -5,8 +5,8 @@
  * update, mutate, delete, wait, commit, abort, comment, assert). Bad values
  * are collected as errors and reported by build(), never thrown.
  */
-import { columnKind, encodeAtom, encodeDatum, uuid as wireUuid, wireSet } from './values.js';
-import type { Atom, ColumnType, ValueError, ValueResult, WireDatum } from './values.js';
+import { columnKind, encodeDatum, uuid as wireUuid } from './values.js';
+import type { ColumnType, ValueError, ValueResult, WireDatum } from './values.js';
 import type { SchemaDescriptor } from './schema.js';
 
 /** A plain RFC 7047 operation object. */
@@ -182,9 +182,4 @@ export class TxnBuilder<T> {
   private encodeWhere(table: string, where: readonly (readonly [string, string, unknown])[]): unknown[] {
     return encodeWhereInto(this.columns(table), table, where, this.errors);
   }
-}
-
-/** A uuid set literal for raw operations: ["set", [["uuid", …], …]]. */
-export function uuidSet(uuids: readonly string[]): WireDatum {
-  return wireSet(uuids.map((u) => encodeAtom(u as Atom, { type: 'uuid' })));
 }

@@ -76,15 +76,15 @@ export function uuid(s: string): WireUuid {
   return ['uuid', s];
 }
 
-export function namedUuid(name: string): WireNamedUuid {
+function namedUuid(name: string): WireNamedUuid {
   return ['named-uuid', name];
 }
 
-export function wireSet(atoms: WireAtom[]): WireSet {
+function wireSet(atoms: WireAtom[]): WireSet {
   return ['set', atoms];
 }
 
-export function wireMap(pairs: [WireAtom, WireAtom][]): WireMap {
+function wireMap(pairs: [WireAtom, WireAtom][]): WireMap {
   return ['map', pairs];
 }
 
@@ -93,7 +93,7 @@ function invalid(message: string): { ok: false; error: ValueError } {
 }
 
 /** Decode one atom of base type `t` (§5.1 <atom>). */
-export function decodeAtom(json: unknown, t: BaseType): ValueResult<Atom> {
+function decodeAtom(json: unknown, t: BaseType): ValueResult<Atom> {
   switch (t.type) {
     case 'string':
       return typeof json === 'string' ? { ok: true, value: json } : invalid(`expected string, got ${JSON.stringify(json)}`);
@@ -112,7 +112,7 @@ export function decodeAtom(json: unknown, t: BaseType): ValueResult<Atom> {
 }
 
 /** Encode one atom; uuid strings that are not UUIDs become uuid-names. */
-export function encodeAtom(v: Atom, t: BaseType): WireAtom {
+function encodeAtom(v: Atom, t: BaseType): WireAtom {
   if (t.type === 'uuid' && typeof v === 'string') return isUuid(v) ? uuid(v) : namedUuid(v);
   return v;
 }
