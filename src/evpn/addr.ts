@@ -146,6 +146,32 @@ export function canonicalIpv6(text: string): string | undefined {
   return writeIpv6(text, b, 0) ? readIpv6(b, 0) : undefined;
 }
 
+/** The address of `bits` (32 or 128) at `off`. */
+export function readIp(buf: Buffer, off: number, bits: number): IpAddress {
+  return bits === 32 ? { v: 4, addr: buf.readUInt32BE(off) } : { v: 6, addr: readIpv6(buf, off) };
+}
+
+/**
+ * Writes the 4 or 16 octets of `ip` at `off` and returns the offset past them.
+ * The address comes from our own model, so IPv6 text that is not an address is
+ * a programming error and throws.
+ */
+export function writeIp(ip: IpAddress, buf: Buffer, off: number): number {
+  if (ip.v === 4) {
+    buf.writeUInt32BE(ip.addr, off);
+    return off + 4;
+  }
+  if (!writeIpv6(ip.addr, buf, off)) throw new TypeError(`invalid IPv6 address in route model: ${ip.addr}`);
+  return off + 16;
+}
+
+/** The 4 or 16 octets of `ip` (a next hop, a PMSI tunnel identifier). */
+export function ipOctets(ip: IpAddress): Buffer {
+  const b = Buffer.allocUnsafe(ip.v === 4 ? 4 : 16);
+  writeIp(ip, b, 0);
+  return b;
+}
+
 export function formatIp(ip: IpAddress): string {
   return ip.v === 4 ? formatIpv4(ip.addr) : ip.addr;
 }

@@ -20,7 +20,7 @@
 
 import type { WireError } from '../bgp/wire/types.js';
 import type { EvpnRoute, IpAddress } from './types.js';
-import { readEsi, readIpv6, writeIpv6 } from './addr.js';
+import { readEsi, readIp, writeIp } from './addr.js';
 import { readRd, writeRd } from './rd.js';
 
 export const EVPN_AFI = 25;
@@ -61,11 +61,6 @@ function bad(code: string, message: string): { code: string; message: string } {
 }
 
 const BAD_RD = bad('EVPN_ERR_RD_TYPE', 'route distinguisher type is not 0, 1 or 2 (RFC 4364 §4.2)');
-
-/** Reads an originator/IP of `bits` (32 or 128) at `off`. */
-function readIp(buf: Buffer, off: number, bits: number): IpAddress {
-  return bits === 32 ? { v: 4, addr: buf.readUInt32BE(off) } : { v: 6, addr: readIpv6(buf, off) };
-}
 
 // RFC 7432 §7.2: RD 8, ESI 10, Ethernet Tag 4, MAC len 1, MAC 6, IP len 1, label1 3.
 const MACIP_FIXED = 33;
@@ -214,15 +209,6 @@ export function evpnRouteValueLength(r: EvpnRoute): number {
     case 5:
       return r.prefix.v === 4 ? 34 : 58;
   }
-}
-
-function writeIp(ip: IpAddress, buf: Buffer, off: number): number {
-  if (ip.v === 4) {
-    buf.writeUInt32BE(ip.addr, off);
-    return off + 4;
-  }
-  if (!writeIpv6(ip.addr, buf, off)) throw new TypeError(`invalid IPv6 address in route model: ${ip.addr}`);
-  return off + 16;
 }
 
 function writeEsi(esi: string, buf: Buffer, off: number): void {

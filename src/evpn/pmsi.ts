@@ -8,22 +8,14 @@
 
 import type { PmsiTunnel } from '../bgp/wire/types.js';
 import type { IpAddress } from './types.js';
-import { readIpv6, writeIpv6 } from './addr.js';
+import { ipOctets, readIp } from './addr.js';
 
 /** RFC 6514 §5 / IANA "P-Multicast Service Interface Tunnel (PMSI Tunnel) Tunnel Types". */
 export const PmsiTunnelType = { NONE: 0, RSVP_TE_P2MP: 1, MLDP_P2MP: 2, PIM_SSM: 3, PIM_SM: 4, BIDIR_PIM: 5, INGRESS_REPLICATION: 6 } as const;
 
 /** Ingress replication toward `endpoint`, label field = VNI (RFC 8365 §5.1.3). Flags 0: no leaf info required. */
 export function ingressReplicationPmsi(vni: number, endpoint: IpAddress): PmsiTunnel {
-  let tunnelId: Buffer;
-  if (endpoint.v === 4) {
-    tunnelId = Buffer.allocUnsafe(4);
-    tunnelId.writeUInt32BE(endpoint.addr, 0);
-  } else {
-    tunnelId = Buffer.allocUnsafe(16);
-    if (!writeIpv6(endpoint.addr, tunnelId, 0)) throw new TypeError(`invalid IPv6 tunnel endpoint: ${endpoint.addr}`);
-  }
-  return { flags: 0, tunnelType: PmsiTunnelType.INGRESS_REPLICATION, label: vni & 0xffffff, tunnelId };
+  return { flags: 0, tunnelType: PmsiTunnelType.INGRESS_REPLICATION, label: vni & 0xffffff, tunnelId: ipOctets(endpoint) };
 }
 
 export type PmsiReading =
@@ -38,7 +30,7 @@ export type PmsiReading =
 export function readPmsiTunnel(p: PmsiTunnel): PmsiReading {
   if (p.tunnelType !== PmsiTunnelType.INGRESS_REPLICATION) return { kind: 'other', tunnelType: p.tunnelType };
   const leafInfoRequired = (p.flags & 0x01) !== 0;
-  if (p.tunnelId.length === 4) return { kind: 'ingress-replication', vni: p.label, endpoint: { v: 4, addr: p.tunnelId.readUInt32BE(0) }, leafInfoRequired };
-  if (p.tunnelId.length === 16) return { kind: 'ingress-replication', vni: p.label, endpoint: { v: 6, addr: readIpv6(p.tunnelId, 0) }, leafInfoRequired };
-  return { kind: 'invalid', reason: `ingress replication tunnel identifier of ${p.tunnelId.length} octets, not 4 or 16` };
+  const len = p.tunnelId.length;
+  if (len !== 4 && len !== 16) return { kind: 'invalid', reason: `ingress replication tunnel identifier of ${len} octets, not 4 or 16` };
+  return { kind: 'ingress-replication', vni: p.label, endpoint: readIp(p.tunnelId, 0, len * 8), leafInfoRequired };
 }

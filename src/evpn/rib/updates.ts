@@ -16,8 +16,8 @@
 import type { PathAttributes, UpdateMessage } from '../../bgp/wire/types.js';
 import { AsPathSegmentType, MAX_MESSAGE_LENGTH, Origin } from '../../bgp/wire/types.js';
 import { EVPN_AFI, EVPN_SAFI, encodeEvpnNlri, evpnRouteValueLength } from '../nlri.js';
-import type { EvpnRoute, IpAddress } from '../types.js';
-import { writeIpv6 } from '../addr.js';
+import type { EvpnRoute } from '../types.js';
+import { ipOctets } from '../addr.js';
 import type { AttrSet } from './model.js';
 
 export interface PeerKind {
@@ -36,17 +36,6 @@ const MESSAGE_FIXED = 23;
 const ATTR_HEADER = 4;
 // ORIGIN 4, AS_PATH up to 20 (AS_TRANS plus AS4_PATH on a 2-octet session), LOCAL_PREF 7.
 const BASE_ATTRS = 4 + 20 + 7;
-
-export function nextHopOctets(ip: IpAddress): Buffer {
-  if (ip.v === 4) {
-    const b = Buffer.allocUnsafe(4);
-    b.writeUInt32BE(ip.addr, 0);
-    return b;
-  }
-  const b = Buffer.alloc(16);
-  if (!writeIpv6(ip.addr, b, 0)) throw new TypeError(`invalid IPv6 next hop in our own state: ${ip.addr}`);
-  return b;
-}
 
 function baseAttributes(kind: PeerKind): PathAttributes {
   const a: PathAttributes = {
@@ -81,7 +70,7 @@ export function announcements(groups: readonly OutGroup[], kind: PeerKind): Upda
   for (const g of groups) {
     const nh = g.attrs.nextHop;
     if (!nh || g.routes.length === 0) continue;
-    const nextHop = nextHopOctets(nh);
+    const nextHop = ipOctets(nh);
     const ext = g.attrs.ext;
     const pmsi = g.attrs.pmsi;
     const overhead =
