@@ -151,10 +151,7 @@ export async function startOvsdbServer(opts: OvsdbServerOptions = {}): Promise<O
     wipe: async () => {
       await stop();
       await rm(dbFile, { force: true });
-      const create = (): Promise<unknown> => opts.clustered
-    ? run('ovsdb-tool', ['create-cluster', dbFile, schema, `unix:${join(dir, 'raft.sock')}`])
-    : run('ovsdb-tool', ['create', dbFile, schema]);
-  await create();
+      await create();
       await start();
     },
     dropClients: async () => {
