@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigStore } from '../../src/api/config-store.js';
 import { startOvsdbServer } from '../support/ovsdb-server.js';
 import type { OvsdbServer } from '../support/ovsdb-server.js';
-import { waitFor } from '../support/bgp-peers.js';
+import { waitFor } from '../support/process.js';
 import { CONFIG_SCHEMA } from './harness.js';
 
 let db: OvsdbServer;

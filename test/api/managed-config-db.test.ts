@@ -2,33 +2,15 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigStore } from '../../src/api/config-store.js';
 import { ManagedConfigDb } from '../../src/api/managed-config-db.js';
+import { alive, waitFor } from '../support/process.js';
 
 const log = pino({ level: 'silent' });
 let dir: string;
 const started: ManagedConfigDb[] = [];
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function until(cond: () => boolean, ms = 15_000): Promise<void> {
-  const end = performance.now() + ms;
-  while (performance.now() < end) {
-    if (cond()) return;
-    await sleep(50);
-  }
-  throw new Error('timed out');
-}
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'l2bgw-managed-'));
@@ -55,8 +37,8 @@ describe('ManagedConfigDb', () => {
 
     const first = a.pid as number;
     process.kill(first, 'SIGKILL');
-    await until(() => a.restarts === 1 && a.pid !== undefined && a.pid !== first);
-    await until(() => store.value.connected && store.value.getGateway('gw') !== undefined);
+    await waitFor(() => a.restarts === 1 && a.pid !== undefined && a.pid !== first, 'the killed server started again', 15_000);
+    await waitFor(() => store.value.connected && store.value.getGateway('gw') !== undefined, 'the store back with its row', 15_000);
     expect((await store.value.createGateway({ name: 'gw2', ipaddr: '192.0.2.2' })).ok).toBe(true);
     await store.value.close();
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import { buildApiServer } from '../../src/api/server.js';
 import { RateLimiter } from '../../src/api/rate-limit.js';
+import { waitFor } from '../support/process.js';
 import { startHarness, TOKEN } from './harness.js';
 import type { Harness } from './harness.js';
 
@@ -17,15 +17,6 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function until(cond: () => Promise<boolean>, ms = 10_000): Promise<void> {
-  const end = performance.now() + ms;
-  while (performance.now() < end) {
-    if (await cond()) return;
-    await sleep(50);
-  }
-  throw new Error('timed out');
-}
-
 describe('config database restart', () => {
   it('keeps every row, answers 503 while down, and accepts writes again after', async () => {
     const gw = await h.app.inject({ method: 'POST', url: '/v2.0/l2-remote-gateways', headers: auth, payload: { 'remote-gateway': { name: 'keep', ipaddr: '203.0.113.5' } } });
@@ -35,13 +26,13 @@ describe('config database restart', () => {
     await h.app.inject({ method: 'POST', url: '/v2.0/l2-remote-macs', headers: auth, payload: { 'remote-mac': { mac: '00:aa:bb:cc:dd:ee', ip: '10.1.1.1', rgw_connection: connId } } });
 
     await h.configDb.stop();
-    await until(async () => !h.store.connected);
+    await waitFor(() => !h.store.connected, 'the store to see the server go', 10_000);
     const down = await h.app.inject({ method: 'POST', url: '/v2.0/l2-remote-gateways', headers: auth, payload: { 'remote-gateway': { name: 'later', ipaddr: '203.0.113.6' } } });
     expect(down.statusCode).toBe(503);
     expect((await h.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(503);
 
     await h.configDb.restart();
-    await until(async () => h.store.connected);
+    await waitFor(() => h.store.connected, 'the store to reconnect', 10_000);
     expect(h.store.getGateway(id)).toEqual({ id, name: 'keep', ipaddr: '203.0.113.5' });
     expect(h.store.getConnection(connId)?.segmentation_id).toBe(5000);
     expect(h.store.listMacs(connId)).toEqual([expect.objectContaining({ mac: '00:aa:bb:cc:dd:ee', ipaddr: '10.1.1.1' })]);

@@ -14,32 +14,21 @@ import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { FRR_BGPD } from '../../../support/bgp-peers.js';
+import { freePort } from '../../../support/process.js';
 import { MiniPeer } from './mini-peer.js';
 
 const run = promisify(execFile);
 
 export const GOBGPD = '/usr/bin/gobgpd';
 export const GOBGP = '/usr/bin/gobgp';
-export const FRR_BGPD = '/usr/lib/frr/bgpd';
 
 export function daemonsInstalled(): boolean {
   return [GOBGPD, GOBGP, FRR_BGPD].every((p) => existsSync(p));
-}
-
-export async function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, host, () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 export async function versions(): Promise<{ gobgpd: string; frr: string }> {
