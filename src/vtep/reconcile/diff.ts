@@ -67,6 +67,12 @@ interface Changes {
   extras: Change[];
 }
 
+/** The diff's changes in commit order; extras only when deletes are allowed, else counted as held. */
+function result(out: Changes, seen: ObservedState, index: UcastIndex, locs: Locators, options: DiffOptions, missingSwitch: number): ReconcileDiff {
+  const changes = options.allowDeletes ? [...out.inserts, ...out.updates, ...out.extras] : [...out.inserts, ...out.updates];
+  return { changes, bundles: bundles(changes, seen, index), newLocators: locs.inserted, deletesHeld: options.allowDeletes ? 0 : out.extras.length, missingSwitch };
+}
+
 /**
  * One MAC of one logical switch: its desired row (if any) against the rows
  * seen for it. A row whose locator or ipaddr differs is updated in place;
@@ -120,7 +126,6 @@ export function diff(want: DesiredState, seen: ObservedState, options: DiffOptio
   const { inserts, updates, extras } = out;
   let missingSwitch = 0;
   const keyByLoc = locs.keyOf;
-  const ref = (loc: DesiredLocator): LocatorRef => locs.ref(loc);
 
   // Ucast_Macs_Remote: each wanted MAC, then the rows of MACs not wanted.
   for (const [ls, wanted] of want.ucast) {
@@ -179,27 +184,26 @@ export function diff(want: DesiredState, seen: ObservedState, options: DiffOptio
     for (const u of uuids) if (u !== keep) extras.push({ kind: 'delete-mcast', uuid: u });
     // Before deletes are allowed a flood list only grows: members not (yet)
     // wanted stay, so an incomplete RIB does not cut BUM traffic (DESIGN §2).
-    const locs = new Map(d.locators.map((l) => [l.key, l]));
+    const flood = new Map(d.locators.map((l) => [l.key, l]));
     const keptRow = keep === undefined ? undefined : seen.mcastRemote.get(keep);
     if (!options.allowDeletes && keptRow) {
       for (const l of seen.locatorSets.get(keptRow.locator_set)?.locators ?? []) {
         const row = seen.locators.get(l);
         const k = keyByLoc.get(l);
-        if (row && k !== undefined && !locs.has(k)) locs.set(k, { key: k, dstIp: row.dst_ip, tunnelKey: row.tunnel_key });
+        if (row && k !== undefined && !flood.has(k)) flood.set(k, { key: k, dstIp: row.dst_ip, tunnelKey: row.tunnel_key });
       }
     }
-    const keys = [...locs.keys()].sort();
+    const keys = [...flood.keys()].sort();
     const wanted = keys.join(',');
     const existing = setByMembers.get(wanted);
-    const set = (): SetRef => (existing !== undefined ? { uuid: existing } : { insert: keys.map((k) => ref(locs.get(k) as DesiredLocator)) });
+    const set = (): SetRef => (existing !== undefined ? { uuid: existing } : { insert: keys.map((k) => locs.ref(flood.get(k) as DesiredLocator)) });
     if (keep === undefined) inserts.push({ kind: 'insert-mcast', logicalSwitch: ls, set: set() });
     else if (setOf(keep) !== wanted) updates.push({ kind: 'update-mcast', uuid: keep, logicalSwitch: ls, set: set() });
   }
   // An empty flood list means no unknown-dst row at all.
   for (const uuids of mcastSeen.values()) for (const u of uuids) extras.push({ kind: 'delete-mcast', uuid: u });
 
-  const changes = options.allowDeletes ? [...inserts, ...updates, ...extras] : [...inserts, ...updates];
-  return { changes, bundles: bundles(changes, seen, idx), newLocators: locs.inserted, deletesHeld: options.allowDeletes ? 0 : extras.length, missingSwitch };
+  return result(out, seen, idx, locs, options, missingSwitch);
 }
 
 /**
@@ -222,8 +226,7 @@ export function diffMacs(
     }
     for (const mac of set) ucastChanges(wanted?.get(mac), index.get(ls, mac), seen, locs, out);
   }
-  const changes = options.allowDeletes ? [...out.inserts, ...out.updates, ...out.extras] : [...out.inserts, ...out.updates];
-  return { changes, bundles: bundles(changes, seen, index), newLocators: locs.inserted, deletesHeld: options.allowDeletes ? 0 : out.extras.length, missingSwitch };
+  return result(out, seen, index, locs, options, missingSwitch);
 }
 
 /**
