@@ -24,7 +24,7 @@
 import type { TextResult } from './rd.js';
 import { formatIpv4 } from './addr.js';
 import { parseRd } from './rd.js';
-import { canonicalRouteTarget, parseRouteTarget } from './ext-communities.js';
+import { canonicalRouteTarget } from './ext-communities.js';
 
 export interface EviConfig {
   vni: number;
@@ -68,7 +68,15 @@ export function autoImportRt(vni: number): string {
   return `*:${vni}`;
 }
 
-/** The assigned number of an AS-based route target text ("65000:5000", "100L:7"), or -1 for an IPv4-based one. */
+function isWildcard(rt: string): boolean {
+  return rt.startsWith('*:');
+}
+
+/**
+ * The assigned number of an AS-based route target text ("65000:5000", "100L:7"),
+ * or -1 for an IPv4-based one: what a wildcard "*:N" is matched on (any 2- or
+ * 4-octet AS, number N, as FRR's `route-target import *:N`).
+ */
 function asBasedNumber(rt: string): number {
   if (rt.includes('.')) return -1;
   const colon = rt.lastIndexOf(':');
@@ -125,18 +133,16 @@ export class EviTable {
     }
     const importRts: string[] = [];
     for (const t of cfg.importRts ?? []) {
-      const r = parseRouteTarget(t);
-      if (!r.ok) return { ok: false, error: `import_rts: ${r.error}` };
       const c = canonicalRouteTarget(t);
-      if (c.ok && !importRts.includes(c.value)) importRts.push(c.value);
+      if (!c.ok) return { ok: false, error: `import_rts: ${c.error}` };
+      if (!importRts.includes(c.value)) importRts.push(c.value);
     }
     const exportRts: string[] = [];
     for (const t of cfg.exportRts ?? []) {
-      const r = parseRouteTarget(t);
-      if (!r.ok) return { ok: false, error: `export_rts: ${r.error}` };
-      if (r.value.type === 'wildcard') return { ok: false, error: `export_rts: "${t}": a wildcard can only be imported` };
       const c = canonicalRouteTarget(t);
-      if (c.ok && !exportRts.includes(c.value)) exportRts.push(c.value);
+      if (!c.ok) return { ok: false, error: `export_rts: ${c.error}` };
+      if (isWildcard(c.value)) return { ok: false, error: `export_rts: "${t}": a wildcard can only be imported` };
+      if (!exportRts.includes(c.value)) exportRts.push(c.value);
     }
     const autoImport = importRts.length === 0;
     const autoExport = exportRts.length === 0;
@@ -186,14 +192,14 @@ export class EviTable {
 
   private index(evi: Evi): void {
     for (const rt of evi.importRts) {
-      if (rt.startsWith('*:')) addTo(this.wildcardImport, Number(rt.slice(2)), evi);
+      if (isWildcard(rt)) addTo(this.wildcardImport, Number(rt.slice(2)), evi);
       else addTo(this.exactImport, rt, evi);
     }
   }
 
   private unindex(evi: Evi): void {
     for (const rt of evi.importRts) {
-      if (rt.startsWith('*:')) removeFrom(this.wildcardImport, Number(rt.slice(2)), evi);
+      if (isWildcard(rt)) removeFrom(this.wildcardImport, Number(rt.slice(2)), evi);
       else removeFrom(this.exactImport, rt, evi);
     }
   }

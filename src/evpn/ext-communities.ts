@@ -110,18 +110,6 @@ export function canonicalRouteTarget(text: string): TextResult<string> {
   return r.ok ? { ok: true, value: formatRouteTarget(r.value) } : r;
 }
 
-/**
- * True when the received route target text (canonical, from readEvpnCommunities)
- * matches `pattern`. The wildcard "*:N" matches any AS-based route target
- * (2- or 4-octet AS) whose number is N, as FRR's `route-target import *:N` does.
- */
-export function routeTargetMatches(pattern: RouteTarget, received: string): boolean {
-  if (pattern.type !== 'wildcard') return formatAdminAssigned(pattern) === received;
-  if (received.includes('.')) return false;
-  const colon = received.lastIndexOf(':');
-  return colon > 0 && Number(received.slice(colon + 1)) === pattern.assigned;
-}
-
 /** The 8 octets of a route target (RFC 4360 §4, RFC 5668 §2); the wildcard has none. */
 export function encodeRouteTarget(text: string): TextResult<Buffer> {
   const r = parseAdminAssigned(text.trim());

@@ -8,7 +8,6 @@ import {
   formatExtCommunities,
   parseRouteTarget,
   readEvpnCommunities,
-  routeTargetMatches,
 } from '../../../src/evpn/ext-communities.js';
 import type { EvpnCommunities } from '../../../src/evpn/ext-communities.js';
 import { extCommunityFixtures } from '../../fixtures/evpn/nlri-fixtures.js';
@@ -85,19 +84,6 @@ describe('route targets', () => {
       expect(parseRouteTarget(bad).ok, bad).toBe(false);
     }
     expect(encodeRouteTarget('*:5000').ok).toBe(false);
-  });
-
-  it('the wildcard matches AS-based targets with the same number only', () => {
-    const w = parseRouteTarget('*:5000');
-    if (!w.ok) throw new Error(w.error);
-    expect(routeTargetMatches(w.value, '65000:5000')).toBe(true);
-    expect(routeTargetMatches(w.value, '4200000000:5000')).toBe(true);
-    expect(routeTargetMatches(w.value, '65000:5001')).toBe(false);
-    expect(routeTargetMatches(w.value, '192.0.2.1:5000')).toBe(false);
-    const exact = parseRouteTarget('65000:5000');
-    if (!exact.ok) throw new Error(exact.error);
-    expect(routeTargetMatches(exact.value, '65000:5000')).toBe(true);
-    expect(routeTargetMatches(exact.value, '65001:5000')).toBe(false);
   });
 
   it('text → octets → text round trip', () => {
