@@ -30,6 +30,8 @@ export interface LocalMac {
 }
 
 export interface LocalView {
+  /** a Physical_Switch row has the managed switch's name */
+  switchFound: boolean;
   /** Physical_Switch.tunnel_ips[0] of the managed switch, when set */
   tunnelIp?: string;
   /** logical switches with a tunnel key, by uuid */
@@ -51,8 +53,11 @@ function localMacKey(vni: number, mac: string): string {
 
 export function readLocalView(switchName: string, rows: LocalRows): LocalView {
   let tunnelIp: string | undefined;
+  let switchFound = false;
   for (const ps of rows.physicalSwitches.values()) {
-    if (ps.name === switchName) tunnelIp = [...ps.tunnel_ips].sort()[0];
+    if (ps.name !== switchName) continue;
+    switchFound = true;
+    tunnelIp = [...ps.tunnel_ips].sort()[0];
   }
   const logicalSwitches = new Map<string, LogicalSwitchInfo>();
   for (const [uuid, ls] of rows.logicalSwitches) {
@@ -72,7 +77,7 @@ export function readLocalView(switchName: string, rows: LocalRows): LocalView {
     if (row.ipaddr) entry.ip = row.ipaddr;
     localMacs.set(localMacKey(ls.vni, mac), entry);
   }
-  return { tunnelIp, logicalSwitches, localMacs };
+  return { switchFound, tunnelIp, logicalSwitches, localMacs };
 }
 
 export interface LocalMacDiff {

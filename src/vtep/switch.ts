@@ -373,9 +373,7 @@ export class VtepSwitch {
       locators: m.rows('Physical_Locator'),
     };
     const view = readLocalView(this.name, rows);
-    let found = false;
-    for (const ps of rows.physicalSwitches.values()) if (ps.name === this.name) found = true;
-    this.switchFound = found;
+    this.switchFound = view.switchFound;
 
     if (view.tunnelIp !== this.tunnelIp) {
       this.tunnelIp = view.tunnelIp;
@@ -421,7 +419,15 @@ export class VtepSwitch {
 
   /** The remote-side rows last seen in the database (kept while disconnected); undefined before the first snapshot. */
   remoteRows(): ObservedState | undefined {
-    return this.observeRows();
+    const m = this.mon;
+    if (!m) return undefined;
+    return {
+      logicalSwitches: m.rows('Logical_Switch'),
+      ucastRemote: m.rows('Ucast_Macs_Remote'),
+      mcastRemote: m.rows('Mcast_Macs_Remote'),
+      locators: m.rows('Physical_Locator'),
+      locatorSets: m.rows('Physical_Locator_Set'),
+    };
   }
 
   /** The remote MACs this switch should hold now, with where each comes from (BGP or manual). */
@@ -436,23 +442,11 @@ export class VtepSwitch {
     return this.remote.inputs(this.managed);
   }
 
-  private observeRows(): ObservedState | undefined {
-    const m = this.mon;
-    if (!m) return undefined;
-    return {
-      logicalSwitches: m.rows('Logical_Switch'),
-      ucastRemote: m.rows('Ucast_Macs_Remote'),
-      mcastRemote: m.rows('Mcast_Macs_Remote'),
-      locators: m.rows('Physical_Locator'),
-      locatorSets: m.rows('Physical_Locator_Set'),
-    };
-  }
-
   /** What the writer diffs against: nothing while disconnected or (with a lock) not holding it. */
   private observe(): ObservedState | undefined {
     if (!this.ready() || this.stopped) return undefined;
     if (this.opts.lock !== undefined && !this.client.hasLock(this.opts.lock)) return undefined;
-    return this.observeRows();
+    return this.remoteRows();
   }
 
   private deletesAllowed(): boolean {
