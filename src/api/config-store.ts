@@ -335,14 +335,14 @@ export class ConfigStore {
 
   /** All or nothing: one transaction. `fieldOf(i)` names the request field of entry i for errors. */
   async createMacs(macs: readonly NewMac[], fieldOf: (i: number, key: string) => string): Promise<StoreResult<RemoteMac[]>> {
+    // MAC/connection pairs already stored or earlier in this request: one pass over the table, not one per entry.
     const seen = new Set<string>();
+    for (const r of this.monitor.rows('Remote_Mac').values()) seen.add(`${r.mac}/${r.connection}`);
     for (let i = 0; i < macs.length; i++) {
       const m = macs[i];
       if (!this.getConnection(m.rgw_connection)) return fail('not_found', `no remote gateway connection ${m.rgw_connection}`, fieldOf(i, 'rgw_connection'));
       const key = `${m.mac}/${m.rgw_connection}`;
-      if (seen.has(key) || this.listMacs(m.rgw_connection).some((x) => x.mac === m.mac)) {
-        return fail('conflict', `MAC ${m.mac} exists on connection ${m.rgw_connection}`, fieldOf(i, 'mac'));
-      }
+      if (seen.has(key)) return fail('conflict', `MAC ${m.mac} exists on connection ${m.rgw_connection}`, fieldOf(i, 'mac'));
       seen.add(key);
     }
     const t = new TxnBuilder(configSchema);
