@@ -20,7 +20,7 @@ import { AFI, CeaseSubcode, ErrorCode, SAFI } from '../bgp/wire/types.js';
 import { EvpnRib } from '../evpn/rib/rib.js';
 import type { RibDelta, RibEvent } from '../evpn/rib/rib.js';
 import { routeTable } from './routes.js';
-import type { GatewayRoute } from './routes.js';
+import type { GatewayRoute, RouteQuery } from './routes.js';
 import { formatMac, parseIp, parseMac } from '../evpn/addr.js';
 import { countEvpnRoutes } from '../evpn/nlri.js';
 import type { GatewayMetrics } from '../api/metrics.js';
@@ -66,11 +66,6 @@ function eviConfig(e: EviConfig): { vni: number; rd?: string; importRts?: string
 /** Seconds on a monotonic clock: what the RIB's timers compare. */
 function now(): number {
   return performance.now() / 1000;
-}
-
-export interface RouteFilter {
-  vni?: number;
-  type?: number;
 }
 
 export interface GatewayOptions {
@@ -457,7 +452,7 @@ export class Gateway {
   }
 
   /** The Loc-RIB's rows, each with whether a managed switch holds the row it maps to. */
-  routes(filter: RouteFilter = {}): GatewayRoute[] {
+  routes(filter: RouteQuery = {}): GatewayRoute[] {
     const switches = [...this.switches.values()].map((s) => s.remoteRows());
     return routeTable(this.rib.locRib(filter.vni), switches, filter, now());
   }
