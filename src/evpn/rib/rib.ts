@@ -576,6 +576,7 @@ export class EvpnRib {
     const probe = this.fillProbe(r);
     const old = peer.type2.get(probe);
     const label2 = r.label2 ?? NO_LABEL;
+    // Single-homed routes share the one ESI_ZERO string instead of each keeping its decoded copy.
     const esi = r.esi === ESI_ZERO ? ESI_ZERO : r.esi;
     if (old && old.attrs === set && old.label1 === r.label1 && old.label2 === label2 && old.esi === esi && (old.flags & INELIGIBLE) === flags) {
       // Same route again (e.g. after a graceful restart): only the stale mark goes.
@@ -665,11 +666,16 @@ export class EvpnRib {
     if (!this.touchedMacs.has(d)) this.touchedMacs.set(d, { rib, before: d.best });
   }
 
-  private addMacPath(rib: EviRib, p: Type2Path): void {
+  /** The Loc-RIB entry of a MAC in one EVI, looked up with the reused probe (no allocation per lookup). */
+  private macDest(rib: EviRib, macHi: number, macLo: number): MacDest | undefined {
     const probe = this.destProbe as { macHi: number; macLo: number };
-    probe.macHi = p.macHi;
-    probe.macLo = p.macLo;
-    let d = rib.macs.get(this.destProbe);
+    probe.macHi = macHi;
+    probe.macLo = macLo;
+    return rib.macs.get(this.destProbe);
+  }
+
+  private addMacPath(rib: EviRib, p: Type2Path): void {
+    let d = this.macDest(rib, p.macHi, p.macLo);
     if (!d) {
       d = new MacDest(p.macHi, p.macLo);
       rib.macs.set(d);
@@ -682,10 +688,7 @@ export class EvpnRib {
   }
 
   private removeMacPath(rib: EviRib, p: Type2Path): void {
-    const probe = this.destProbe as { macHi: number; macLo: number };
-    probe.macHi = p.macHi;
-    probe.macLo = p.macLo;
-    const d = rib.macs.get(this.destProbe);
+    const d = this.macDest(rib, p.macHi, p.macLo);
     if (!d) return;
     const cur = d.paths;
     if (cur === p) d.paths = undefined;
@@ -781,7 +784,8 @@ export class EvpnRib {
     if (b.attrs.seq <= a.attrs.seq) return false;
     const na = a.attrs.nextHop;
     const nb = b.attrs.nextHop;
-    return a.attrs.peer !== b.attrs.peer || na === undefined || nb === undefined || formatIp(na) !== formatIp(nb);
+    // IPv6 addresses are canonical text, so equal addresses have equal fields.
+    return a.attrs.peer !== b.attrs.peer || na === undefined || nb === undefined || na.v !== nb.v || na.addr !== nb.addr;
   }
 
   /** Counts a move; true when it makes the MAC a duplicate (frozen before the move). */
@@ -842,10 +846,7 @@ export class EvpnRib {
     this.now = now;
     const rib = this.ribs.get(vni);
     if (!rib) return false;
-    const probe = this.destProbe as { macHi: number; macLo: number };
-    probe.macHi = macHigh(mac);
-    probe.macLo = macLow(mac);
-    const d = rib.macs.get(this.destProbe);
+    const d = this.macDest(rib, macHigh(mac), macLow(mac));
     if (!d || !d.dad?.frozen) return false;
     d.dad = undefined;
     this.touchMac(rib, d);
@@ -925,10 +926,7 @@ export class EvpnRib {
     const evi = rib.evi;
     const hi = macHigh(spec.mac);
     const lo = macLow(spec.mac);
-    const probe = this.destProbe as { macHi: number; macLo: number };
-    probe.macHi = hi;
-    probe.macLo = lo;
-    const d = rib.macs.get(this.destProbe);
+    const d = this.macDest(rib, hi, lo);
     if (d?.dad?.frozen) return;
     // RFC 7432 §15.1: above every sequence number a peer advertises for the MAC.
     let seq = e.paths.length > 0 ? e.seq : 0;
@@ -1145,11 +1143,9 @@ export class EvpnRib {
 
   private isBestAnywhere(p: Type2Path): boolean {
     if (p.flags & INELIGIBLE) return false;
-    const probe = this.destProbe as { macHi: number; macLo: number };
     for (const evi of this.importing(p.attrs)) {
-      probe.macHi = p.macHi;
-      probe.macLo = p.macLo;
-      if (this.ribs.get(evi.vni)?.macs.get(this.destProbe)?.best === p) return true;
+      const rib = this.ribs.get(evi.vni);
+      if (rib && this.macDest(rib, p.macHi, p.macLo)?.best === p) return true;
     }
     return false;
   }
