@@ -16,6 +16,7 @@ import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OvsdbClient } from '../src/vtep/ovsdb/client.js';
+import { JsonFramer } from '../src/vtep/ovsdb/codec/framer.js';
 import { vtepSchema } from '../src/vtep/ovsdb/vtep-schema.js';
 import { VtepSwitch } from '../src/vtep/switch.js';
 import { VTEP_DB } from '../src/vtep/writer.js';
@@ -71,29 +72,15 @@ async function rawWriter(sock: string, lsUuid: string, n: number, perTxn: number
   }
   const socket = createConnection(sock);
   await new Promise((r) => socket.once('connect', r));
-  let buf = '';
+  const framer = new JsonFramer();
   let waiter: ((v: unknown) => void) | undefined;
-  socket.on('data', (d) => {
-    buf += d.toString();
-    // replies arrive one per request; each is one JSON object
-    let depth = 0;
-    let inStr = false;
-    let esc = false;
-    for (let i = 0; i < buf.length; i++) {
-      const c = buf[i];
-      if (inStr) {
-        if (esc) esc = false;
-        else if (c === '\\') esc = true;
-        else if (c === '"') inStr = false;
-      } else if (c === '"') inStr = true;
-      else if (c === '{') depth++;
-      else if (c === '}' && --depth === 0) {
-        const msg = JSON.parse(buf.slice(0, i + 1)) as { id: unknown; method?: string };
-        buf = buf.slice(i + 1);
-        i = -1;
-        if (msg.method === 'echo') socket.write(JSON.stringify({ id: msg.id, result: [], error: null }));
-        else waiter?.(msg);
-      }
+  socket.on('data', (d: Buffer) => {
+    const f = framer.push(d);
+    if (!f.ok) throw new Error(f.error.message);
+    for (const text of f.messages) {
+      const msg = JSON.parse(text.toString('utf8')) as { id: unknown; method?: string };
+      if (msg.method === 'echo') socket.write(JSON.stringify({ id: msg.id, result: [], error: null }));
+      else waiter?.(msg);
     }
   });
   const t0 = performance.now();
