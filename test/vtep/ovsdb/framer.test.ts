@@ -13,6 +13,11 @@ const FIXTURES: { name: string; text: string }[] = [
   { name: 'top-level array', text: '[1,[2,{"a":"]"}]]' },
 ];
 
+/** Distinct offsets inside `buf`, in order, from any naturals. */
+function cutsIn(buf: Buffer, raw: number[]): number[] {
+  return [...new Set(raw.map((c) => c % (buf.length + 1)))].sort((a, b) => a - b);
+}
+
 function splitAll(framer: JsonFramer, buf: Buffer, cuts: number[]): string[] {
   const out: string[] = [];
   let prev = 0;
@@ -78,16 +83,8 @@ describe('JsonFramer', () => {
       (values, rawCuts) => {
         const texts = values.map((v) => JSON.stringify(v));
         const buf = Buffer.from(texts.join(' '), 'utf8');
-        const cuts = [...new Set(rawCuts.map((c) => c % (buf.length + 1)))].sort((a, b) => a - b);
         const f = new JsonFramer();
-        const got: unknown[] = [];
-        let prev = 0;
-        for (const c of [...cuts, buf.length]) {
-          const r = f.push(buf.subarray(prev, c));
-          if (!r.ok) return false;
-          for (const m of r.messages) got.push(JSON.parse(m.toString('utf8')));
-          prev = c;
-        }
+        const got = splitAll(f, buf, cutsIn(buf, rawCuts)).map((m) => JSON.parse(m) as unknown);
         expect(got).toEqual(values.map((v) => JSON.parse(JSON.stringify(v))));
         return f.pending === 0;
       },
@@ -99,16 +96,8 @@ describe('JsonFramer', () => {
     fc.assert(fc.property(fc.array(fc.tuple(tricky, tricky), { minLength: 1, maxLength: 4 }), fc.array(fc.nat(), { maxLength: 8 }), (pairs, rawCuts) => {
       const values = pairs.map(([k, v]) => ({ [k]: [v, { k: v }] }));
       const buf = Buffer.from(values.map((v) => JSON.stringify(v)).join(''), 'utf8');
-      const cuts = [...new Set(rawCuts.map((c) => c % (buf.length + 1)))].sort((a, b) => a - b);
       const f = new JsonFramer();
-      const got: unknown[] = [];
-      let prev = 0;
-      for (const c of [...cuts, buf.length]) {
-        const r = f.push(buf.subarray(prev, c));
-        if (!r.ok) return false;
-        for (const m of r.messages) got.push(JSON.parse(m.toString('utf8')));
-        prev = c;
-      }
+      const got = splitAll(f, buf, cutsIn(buf, rawCuts)).map((m) => JSON.parse(m) as unknown);
       expect(got).toEqual(values);
       return f.pending === 0;
     }), { numRuns: 500 });
