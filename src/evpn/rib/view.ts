@@ -7,7 +7,8 @@
  * reads them back out of the prefix text.
  */
 
-import { formatExtCommunities } from '../ext-communities.js';
+import { AsPathSegmentType } from '../../bgp/wire/types.js';
+import { TunnelType, formatExtCommunities } from '../ext-communities.js';
 import { formatEvpnPrefix } from '../format.js';
 import { formatEsi, formatIp, formatMac } from '../addr.js';
 import { readPmsiTunnel } from '../pmsi.js';
@@ -72,7 +73,7 @@ export function routeRow(v: PathView, now: number): RouteRow {
     stale: (v.flags & STALE) !== 0,
     ineligible: (v.flags & INELIGIBLE) !== 0,
     peer: a.peer?.info.address ?? 'local',
-    asPath: a.asPath.map((s) => (s.type === 1 ? `{${s.asns.join(',')}}` : s.asns.join(' '))).join(' '),
+    asPath: a.asPath.map((s) => (s.type === AsPathSegmentType.AS_SET ? `{${s.asns.join(',')}}` : s.asns.join(' '))).join(' '),
     origin: ORIGIN[a.origin] ?? String(a.origin),
     age: Math.max(0, now - v.stamp),
   };
@@ -90,11 +91,11 @@ export function routeRow(v: PathView, now: number): RouteRow {
   }
   if (v.vni !== undefined) row.vni = v.vni;
   if (a.nextHop) row.nextHop = formatIp(a.nextHop);
-  if (c.encapsulation !== undefined) row.encapsulation = c.encapsulation === 8 ? 'VXLAN' : String(c.encapsulation);
+  if (c.encapsulation !== undefined) row.encapsulation = c.encapsulation === TunnelType.VXLAN ? 'VXLAN' : String(c.encapsulation);
   if (c.macMobility) row.macMobility = { seq: c.macMobility.seq, sticky: c.macMobility.sticky };
   if (a.localPref !== undefined) row.localPref = a.localPref;
   if (a.med !== undefined) row.med = a.med;
-  if (v.route.type === 2) row.label = v.route.label1;
-  else if (v.route.type === 3 && a.pmsi) row.label = a.pmsi.label;
+  if (r.type === 2) row.label = r.label1;
+  else if (r.type === 3 && a.pmsi) row.label = a.pmsi.label;
   return row;
 }
