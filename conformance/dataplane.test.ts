@@ -99,6 +99,16 @@ describe.skipIf(why !== undefined)('three sites, one L2 network, over a real VXL
   const remoteMacs = (site: number) =>
     spawnSync('vtep-ctl', [`--db=tcp:127.0.0.1:${ovsdbPort(site)}`, 'list-remote-macs', 'ls0'], { encoding: 'utf8' }).stdout;
   const ping = (host: number, dst: string) => inHost(host, 'ping', dst, '1', '0.5').status === 0;
+  /** 200,000 bytes over TCP from host `from` to host `to` (at `dst`); what the server reports. */
+  const tcpTransfer = async (from: number, to: number, dst: string, port: string): Promise<string> => {
+    const server = spawn('ip', ['netns', 'exec', `${PREFIX}h${to}`, '/usr/bin/python3', NETTOOL, 'tcp-server', port], { stdio: 'ignore' });
+    try {
+      await sleep(500);
+      return inHost(from, 'tcp-client', dst, port, '200000').stdout;
+    } finally {
+      server.kill();
+    }
+  };
   /**
    * The locators a site's remote rows point at, as "dst_ip" or "dst_ip/tunnel_key":
    * per remote MAC, and the unknown-dst flood set.
@@ -183,14 +193,7 @@ describe.skipIf(why !== undefined)('three sites, one L2 network, over a real VXL
   }, 150_000);
 
   it('a TCP transfer from A to B succeeds', async () => {
-    const server = spawn('ip', ['netns', 'exec', `${PREFIX}h2`, '/usr/bin/python3', NETTOOL, 'tcp-server', '5001'], { stdio: 'ignore' });
-    try {
-      await sleep(500);
-      const r = inHost(1, 'tcp-client', '10.0.0.2', '5001', '200000');
-      expect(r.stdout).toContain('server got 200000');
-    } finally {
-      server.kill();
-    }
+    expect(await tcpTransfer(1, 2, '10.0.0.2', '5001')).toContain('server got 200000');
   }, 60_000);
 
   it('host A reaches host C at a site that uses another VNI: locators carry its tunnel_key', async () => {
@@ -204,15 +207,7 @@ describe.skipIf(why !== undefined)('three sites, one L2 network, over a real VXL
     await until(`${MAC_A} at site 3 via 10.200.0.1/5000`, () => remoteLocators(3).macs.get(MAC_A) === '10.200.0.1/5000');
     await until('site 3 floods to sites 1 and 2', () => JSON.stringify(remoteLocators(3).flood) === JSON.stringify(['10.200.0.1/5000', '10.200.0.2/5000']));
     expect(ping(3, '10.0.0.1')).toBe(true);
-
-    const server = spawn('ip', ['netns', 'exec', `${PREFIX}h3`, '/usr/bin/python3', NETTOOL, 'tcp-server', '5002'], { stdio: 'ignore' });
-    try {
-      await sleep(500);
-      const r = inHost(1, 'tcp-client', '10.0.0.3', '5002', '200000');
-      expect(r.stdout).toContain('server got 200000');
-    } finally {
-      server.kill();
-    }
+    expect(await tcpTransfer(1, 3, '10.0.0.3', '5002')).toContain('server got 200000');
   }, 150_000);
 
   it('when host B moves to site 3, traffic follows it (MAC mobility)', async () => {
