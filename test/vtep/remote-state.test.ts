@@ -56,6 +56,25 @@ describe('RemoteState', () => {
     expect(s.manualSwitches()).toEqual(new Set(['a-ls', 'plain']));
   });
 
+  it('inputsFor gives just the named MACs, as inputs() has them (BGP and manual), and no flood list', () => {
+    const s = new RemoteState();
+    s.applyRibDeltas([
+      type2(5000, '02:00:00:00:00:01', '192.0.2.20'),
+      type2(5000, '02:00:00:00:00:02', '192.0.2.20'),
+      type2(5001, '02:00:00:00:00:03', '192.0.2.21', { ip: '10.0.0.3' }),
+      type3(5000, '192.0.2.20'),
+    ]);
+    s.setManual({ connections: [{ id: 'c1', logicalSwitchUuid: 'a-ls', dstIp: '198.51.100.1', flood: true, macs: [{ mac: '02:00:00:00:00:01' }, { mac: '02:00:00:00:00:0A' }] }] });
+    // 'b-ls' shares VNI 5000 with 'a-ls' and loses the tie: none of its MACs come from BGP.
+    const which = new Map([['a-ls', new Set(['02:00:00:00:00:01', '02:00:00:00:00:0a'])], ['b-ls', new Set(['02:00:00:00:00:02'])], ['c-ls', new Set(['02:00:00:00:00:03'])]]);
+    const some = s.inputsFor(LSS, which);
+    expect(some.flood).toEqual(new Map());
+    expect(some.macs).toEqual(s.inputs(LSS).macs.filter((m) => which.get(m.logicalSwitch)?.has(m.mac)));
+    expect(some.macs.map((m) => `${m.logicalSwitch} ${m.mac} ${m.source}`).sort()).toEqual([
+      'a-ls 02:00:00:00:00:01 bgp', 'a-ls 02:00:00:00:00:01 manual', 'a-ls 02:00:00:00:00:0a manual', 'c-ls 02:00:00:00:00:03 bgp',
+    ]);
+  });
+
   it('reports routes of a VNI no logical switch has', () => {
     const s = new RemoteState();
     s.applyRibDeltas([type2(9999, '02:00:00:00:00:01', '192.0.2.20')]);

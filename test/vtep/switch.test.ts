@@ -159,6 +159,20 @@ describe('remote rows per DESIGN §2', () => {
     expect(sw.status().writer.rowsDeleted).toBe(0);
   });
 
+  it('once routes are complete, a MAC route change is diffed over that MAC alone', async () => {
+    const sw = await open();
+    sw.setRoutesComplete(true);
+    sw.applyRibDeltas([type2(5000, '02:00:00:00:00:01', '192.0.2.20'), type2(5001, '02:00:00:00:00:02', '192.0.2.20')]);
+    await sw.whenIdle();
+    const before = sw.status().writer;
+    sw.applyRibDeltas([type2(5001, '02:00:00:00:00:02', '192.0.2.21', { op: 'changed' })]);
+    await sw.whenIdle();
+    const after = sw.status().writer;
+    expect(after.macPlans - before.macPlans).toBe(1);
+    expect(after.plans - before.plans).toBe(1);
+    expect(ucastLines(await readRemote(server))).toEqual(['ls0 02:00:00:00:00:01 - 192.0.2.20', 'ls1 02:00:00:00:00:02 - 192.0.2.21']);
+  });
+
   it('a manual remote MAC overrides BGP, and BGP returns when it goes', async () => {
     const sw = await open();
     sw.setRoutesComplete(true);
