@@ -2,31 +2,34 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { EvpnRib } from '../../../src/evpn/rib/rib.js';
 import type { MacBest } from '../../../src/evpn/rib/rib.js';
 import type { UpdateOpts } from './helpers.js';
-import { Recorder, announce, ip4, mac2 } from './helpers.js';
+import { Recorder, announce, imet, ip4, mac2 } from './helpers.js';
 
 const MAC = 0x020000000001;
 const LOCAL_AS = 65010;
 
-/** Two peers A (127.0.0.2) and B (127.0.0.3) send the same MAC; returns whose route is best. */
-function race(a: UpdateOpts & { peerAs?: number; routerId?: string }, b: UpdateOpts & { peerAs?: number; routerId?: string }): string | undefined {
+type Side = UpdateOpts & { peerAs?: number; routerId?: string };
+
+/** A fresh RIB where A (127.0.0.2) and B (127.0.0.3) send the same MAC, A first or B first; the peer of the last best. */
+function bestAfter(a: Side, b: Side, aFirst: boolean): string | undefined {
   const rec = new Recorder();
   const rib = new EvpnRib({ routerId: ip4('192.0.2.10'), localAs: LOCAL_AS, listener: rec });
   rib.setEvi({ vni: 5000 }, 0);
-  rib.peerUp({ address: '127.0.0.2', remoteAs: a.peerAs ?? LOCAL_AS, localAs: LOCAL_AS, routerId: ip4(a.routerId ?? '10.0.0.2') }, 0);
-  rib.peerUp({ address: '127.0.0.3', remoteAs: b.peerAs ?? LOCAL_AS, localAs: LOCAL_AS, routerId: ip4(b.routerId ?? '10.0.0.3') }, 0);
-  rib.receiveUpdate('127.0.0.2', announce([mac2(MAC, { rd: '10.0.0.2:2' })], { nextHop: '198.51.100.2', ...a }), [], 1);
-  rib.receiveUpdate('127.0.0.3', announce([mac2(MAC, { rd: '10.0.0.3:2' })], { nextHop: '198.51.100.3', ...b }), [], 2);
-  // The order of arrival must not matter: replay in reverse on a fresh RIB.
-  const rec2 = new Recorder();
-  const rib2 = new EvpnRib({ routerId: ip4('192.0.2.10'), localAs: LOCAL_AS, listener: rec2 });
-  rib2.setEvi({ vni: 5000 }, 0);
-  rib2.peerUp({ address: '127.0.0.2', remoteAs: a.peerAs ?? LOCAL_AS, localAs: LOCAL_AS, routerId: ip4(a.routerId ?? '10.0.0.2') }, 0);
-  rib2.peerUp({ address: '127.0.0.3', remoteAs: b.peerAs ?? LOCAL_AS, localAs: LOCAL_AS, routerId: ip4(b.routerId ?? '10.0.0.3') }, 0);
-  rib2.receiveUpdate('127.0.0.3', announce([mac2(MAC, { rd: '10.0.0.3:2' })], { nextHop: '198.51.100.3', ...b }), [], 1);
-  rib2.receiveUpdate('127.0.0.2', announce([mac2(MAC, { rd: '10.0.0.2:2' })], { nextHop: '198.51.100.2', ...a }), [], 2);
-  const last = (r: Recorder) => (r.all.filter((d) => d.type === 2).at(-1)?.best as MacBest | undefined)?.peer;
-  expect(last(rec2)).toBe(last(rec));
-  return last(rec);
+  const peers = [
+    { address: '127.0.0.2', id: '10.0.0.2', nextHop: '198.51.100.2', side: a },
+    { address: '127.0.0.3', id: '10.0.0.3', nextHop: '198.51.100.3', side: b },
+  ];
+  for (const p of peers) rib.peerUp({ address: p.address, remoteAs: p.side.peerAs ?? LOCAL_AS, localAs: LOCAL_AS, routerId: ip4(p.side.routerId ?? p.id) }, 0);
+  (aFirst ? peers : [...peers].reverse()).forEach((p, i) => {
+    rib.receiveUpdate(p.address, announce([mac2(MAC, { rd: `${p.id}:2` })], { nextHop: p.nextHop, ...p.side }), [], i + 1);
+  });
+  return (rec.all.filter((d) => d.type === 2).at(-1)?.best as MacBest | undefined)?.peer;
+}
+
+/** Whose route is best when A and B send the same MAC; the order of arrival must not matter. */
+function race(a: Side, b: Side): string | undefined {
+  const winner = bestAfter(a, b, true);
+  expect(bestAfter(a, b, false)).toBe(winner);
+  return winner;
 }
 
 describe('type-2 best path, RFC 7432 §15 then RFC 4271 §9.1.2.2', () => {
@@ -77,8 +80,7 @@ describe('type-3 best path and flood deltas', () => {
     rib.setEvi({ vni: 5000 }, 0);
     rib.peerUp({ address: '127.0.0.2', remoteAs: LOCAL_AS, localAs: LOCAL_AS, routerId: ip4('10.0.0.2') }, 0);
   });
-  it('one flood entry per (originator, EVI) with the PMSI endpoint and VNI', async () => {
-    const { imet } = await import('./helpers.js');
+  it('one flood entry per (originator, EVI) with the PMSI endpoint and VNI', () => {
     rib.receiveUpdate('127.0.0.2', announce([imet('198.51.100.7')], { nextHop: '198.51.100.7', pmsiVni: 5001 }), [], 1);
     expect(rec.all).toEqual([
       {
