@@ -29,7 +29,8 @@
  *   see batch.ts).
  * - Failures: any failed transaction (including an unknown outcome after a
  *   disconnect) drops the plan; after a backoff the writer re-reads and
- *   re-diffs, so every retry is idempotent (DESIGN §2). `observe()` must
+ *   re-diffs the whole remote side (the dropped plan's MACs are no longer
+ *   marked), so every retry is idempotent (DESIGN §2). `observe()` must
  *   return undefined while no complete snapshot is held (e.g. between a
  *   reconnect and the monitor resync); the writer then waits for
  *   `observedChanged()`.
