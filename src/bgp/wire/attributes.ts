@@ -72,7 +72,7 @@ interface Fail {
 interface AttrSpec {
   type: number;
   name: string;
-  /** Optional and Transitive bits as the type requires them. */
+  /** Optional and Transitive bits as the type requires them: checked on decode, written on encode. */
   flags: number;
   /** RFC 7606 action when the value is malformed. */
   onError: ErrorAction;
@@ -80,27 +80,30 @@ interface AttrSpec {
   onFlags: ErrorAction;
   /** Decodes the value at `b[o, o + n)`; stored views are cut only for what is kept. */
   decode(b: Buffer, o: number, n: number, ctx: CodecContext, s: AttrScratch): Fail | undefined;
-  /** Writes this type's attribute(s) for `a`, if present. */
-  encode(w: Writer, a: PathAttributes, ctx: CodecContext): void;
+  /** Writes the value of this type for `a` and returns true, or returns false at once when `a` has none. */
+  encode(w: Writer, a: PathAttributes, ctx: CodecContext): boolean;
 }
 
 const lengthFail = (got: number, want: string): Fail => ({ sub: UpdateSubcode.ATTRIBUTE_LENGTH, why: `length ${got}, expected ${want}` });
 
 // ---------------------------------------------------------------- attribute framing
 
-/** Starts an attribute; the value follows. Reserves a 1-octet length, widened by `endAttr`. */
-function beginAttr(w: Writer, flags: number, type: number): number {
+/** Reserves an attribute's flags, type and 1-octet length; the value follows. */
+function beginAttr(w: Writer): number {
   w.ensure(3);
   const at = w.off;
-  w.buf[at] = flags & ~AttrFlag.EXTENDED_LENGTH;
-  w.buf[at + 1] = type;
   w.off += 3;
   return at;
 }
 
-/** Closes an attribute: sets the Extended Length bit only when the value exceeds 255 octets (RFC 4271 §4.3). */
-function endAttr(w: Writer, at: number): void {
+/**
+ * Closes an attribute: writes its flags and type, and sets the Extended Length bit only
+ * when the value exceeds 255 octets (RFC 4271 §4.3).
+ */
+function endAttr(w: Writer, at: number, flags: number, type: number): void {
   const len = w.off - at - 3;
+  w.buf[at] = flags & ~AttrFlag.EXTENDED_LENGTH;
+  w.buf[at + 1] = type;
   if (len <= 255) {
     w.buf[at + 2] = len;
     return;
@@ -242,29 +245,34 @@ function u32Decode(key: U32Key) {
   };
 }
 
-function u32Encode(key: U32Key, flags: number, type: number) {
-  return (w: Writer, a: PathAttributes): void => {
+function u32Encode(key: U32Key) {
+  return (w: Writer, a: PathAttributes): boolean => {
     const n = a[key];
-    if (n === undefined) return;
-    const at = beginAttr(w, flags, type);
+    if (n === undefined) return false;
     w.u32(n);
-    endAttr(w, at);
+    return true;
   };
 }
 
-function u32ListDecode(b: Buffer, o: number, n: number): number[] {
-  const out = new Array<number>(n >> 2);
-  for (let i = 0; i < out.length; i++) out[i] = b.readUInt32BE(o + (i << 2));
-  return out;
+type U32ListKey = 'communities' | 'clusterList';
+
+/** A non-empty list of 4-octet values (COMMUNITIES, CLUSTER_LIST). */
+function u32ListDecode(key: U32ListKey) {
+  return (b: Buffer, o: number, n: number, _c: CodecContext, s: AttrScratch): Fail | undefined => {
+    if (n === 0 || n % 4 !== 0) return lengthFail(n, 'a non-zero multiple of 4');
+    const out = new Array<number>(n >> 2);
+    for (let i = 0; i < out.length; i++) out[i] = b.readUInt32BE(o + (i << 2));
+    s.attrs[key] = out;
+    return undefined;
+  };
 }
 
-function u32ListEncode(key: 'communities' | 'clusterList', flags: number, type: number) {
-  return (w: Writer, a: PathAttributes): void => {
+function u32ListEncode(key: U32ListKey) {
+  return (w: Writer, a: PathAttributes): boolean => {
     const list = a[key];
-    if (!list || list.length === 0) return;
-    const at = beginAttr(w, flags, type);
+    if (!list || list.length === 0) return false;
     for (const n of list) w.u32(n);
-    endAttr(w, at);
+    return true;
   };
 }
 
@@ -289,10 +297,9 @@ const SPECS: AttrSpec[] = [
       return undefined;
     },
     encode(w, a) {
-      if (a.origin === undefined) return;
-      const at = beginAttr(w, WELL_KNOWN, AttrType.ORIGIN);
+      if (a.origin === undefined) return false;
       w.u8(a.origin);
-      endAttr(w, at);
+      return true;
     },
   },
   {
@@ -304,10 +311,9 @@ const SPECS: AttrSpec[] = [
       return undefined;
     },
     encode(w, a, c) {
-      if (!a.asPath) return;
-      const at = beginAttr(w, WELL_KNOWN, AttrType.AS_PATH);
+      if (!a.asPath) return false;
       writeAsPath(w, a.asPath, c.fourOctetAs ? 4 : 2);
-      endAttr(w, at);
+      return true;
     },
   },
   {
@@ -319,21 +325,20 @@ const SPECS: AttrSpec[] = [
       return undefined;
     },
     encode(w, a) {
-      if (a.nextHop === undefined) return;
-      const at = beginAttr(w, WELL_KNOWN, AttrType.NEXT_HOP);
+      if (a.nextHop === undefined) return false;
       writeIpv4(w, a.nextHop);
-      endAttr(w, at);
+      return true;
     },
   },
   {
     type: AttrType.MED, name: 'MULTI_EXIT_DISC', flags: OPTIONAL_NON_TRANSITIVE, onError: 'treat-as-withdraw', onFlags: 'treat-as-withdraw', // RFC 7606 §7.4
     decode: u32Decode('med'),
-    encode: u32Encode('med', OPTIONAL_NON_TRANSITIVE, AttrType.MED),
+    encode: u32Encode('med'),
   },
   {
     type: AttrType.LOCAL_PREF, name: 'LOCAL_PREF', flags: WELL_KNOWN, onError: 'treat-as-withdraw', onFlags: 'treat-as-withdraw', // RFC 7606 §7.5
     decode: u32Decode('localPref'),
-    encode: u32Encode('localPref', WELL_KNOWN, AttrType.LOCAL_PREF),
+    encode: u32Encode('localPref'),
   },
   {
     type: AttrType.ATOMIC_AGGREGATE, name: 'ATOMIC_AGGREGATE', flags: WELL_KNOWN, onError: 'attribute-discard', onFlags: 'treat-as-withdraw', // RFC 7606 §7.6
@@ -342,10 +347,7 @@ const SPECS: AttrSpec[] = [
       s.attrs.atomicAggregate = true;
       return undefined;
     },
-    encode(w, a) {
-      if (!a.atomicAggregate) return;
-      endAttr(w, beginAttr(w, WELL_KNOWN, AttrType.ATOMIC_AGGREGATE));
-    },
+    encode: (_w, a) => a.atomicAggregate === true,
   },
   {
     type: AttrType.AGGREGATOR, name: 'AGGREGATOR', flags: OPTIONAL_TRANSITIVE, onError: 'attribute-discard', onFlags: 'treat-as-withdraw', // RFC 7606 §7.7
@@ -356,36 +358,27 @@ const SPECS: AttrSpec[] = [
       return undefined;
     },
     encode(w, a, c) {
-      if (!a.aggregator) return;
-      const at = beginAttr(w, OPTIONAL_TRANSITIVE, AttrType.AGGREGATOR);
+      if (!a.aggregator) return false;
       if (c.fourOctetAs) w.u32(a.aggregator.asn);
       else w.u16(a.aggregator.asn > 0xffff ? AS_TRANS : a.aggregator.asn); // RFC 6793 §4.2.2
       writeIpv4(w, a.aggregator.address);
-      endAttr(w, at);
+      return true;
     },
   },
   {
     type: AttrType.COMMUNITIES, name: 'COMMUNITIES', flags: OPTIONAL_TRANSITIVE, onError: 'treat-as-withdraw', onFlags: 'treat-as-withdraw', // RFC 7606 §7.8
-    decode(b, o, n, _c, s) {
-      if (n === 0 || n % 4 !== 0) return lengthFail(n, 'a non-zero multiple of 4');
-      s.attrs.communities = u32ListDecode(b, o, n);
-      return undefined;
-    },
-    encode: u32ListEncode('communities', OPTIONAL_TRANSITIVE, AttrType.COMMUNITIES),
+    decode: u32ListDecode('communities'),
+    encode: u32ListEncode('communities'),
   },
   {
     type: AttrType.ORIGINATOR_ID, name: 'ORIGINATOR_ID', flags: OPTIONAL_NON_TRANSITIVE, onError: 'treat-as-withdraw', onFlags: 'treat-as-withdraw', // RFC 7606 §7.9
     decode: u32Decode('originatorId'),
-    encode: u32Encode('originatorId', OPTIONAL_NON_TRANSITIVE, AttrType.ORIGINATOR_ID),
+    encode: u32Encode('originatorId'),
   },
   {
     type: AttrType.CLUSTER_LIST, name: 'CLUSTER_LIST', flags: OPTIONAL_NON_TRANSITIVE, onError: 'treat-as-withdraw', onFlags: 'treat-as-withdraw', // RFC 7606 §7.10
-    decode(b, o, n, _c, s) {
-      if (n === 0 || n % 4 !== 0) return lengthFail(n, 'a non-zero multiple of 4');
-      s.attrs.clusterList = u32ListDecode(b, o, n);
-      return undefined;
-    },
-    encode: u32ListEncode('clusterList', OPTIONAL_NON_TRANSITIVE, AttrType.CLUSTER_LIST),
+    decode: u32ListDecode('clusterList'),
+    encode: u32ListEncode('clusterList'),
   },
   {
     // RFC 7606 §7.11 and §5.3: the NLRI cannot be trusted; session reset, or AFI/SAFI
@@ -408,15 +401,14 @@ const SPECS: AttrSpec[] = [
     },
     encode(w, a) {
       const m = a.mpReach;
-      if (!m) return;
-      const at = beginAttr(w, OPTIONAL_NON_TRANSITIVE, AttrType.MP_REACH_NLRI);
+      if (!m) return false;
       w.u16(m.afi);
       w.u8(m.safi);
       w.u8(m.nextHop.length);
       w.bytes(m.nextHop);
       w.u8(0);
       w.bytes(m.nlri);
-      endAttr(w, at);
+      return true;
     },
   },
   {
@@ -428,12 +420,11 @@ const SPECS: AttrSpec[] = [
     },
     encode(w, a) {
       const m = a.mpUnreach;
-      if (!m) return;
-      const at = beginAttr(w, OPTIONAL_NON_TRANSITIVE, AttrType.MP_UNREACH_NLRI);
+      if (!m) return false;
       w.u16(m.afi);
       w.u8(m.safi);
       w.bytes(m.nlri);
-      endAttr(w, at);
+      return true;
     },
   },
   {
@@ -444,10 +435,9 @@ const SPECS: AttrSpec[] = [
       return undefined;
     },
     encode(w, a) {
-      if (!a.extCommunities || a.extCommunities.length === 0) return;
-      const at = beginAttr(w, OPTIONAL_TRANSITIVE, AttrType.EXTENDED_COMMUNITIES);
+      if (!a.extCommunities || a.extCommunities.length === 0) return false;
       w.bytes(a.extCommunities);
-      endAttr(w, at);
+      return true;
     },
   },
   {
@@ -462,10 +452,9 @@ const SPECS: AttrSpec[] = [
       return undefined;
     },
     encode(w, a, c) {
-      if (c.fourOctetAs || !a.asPath || !needsAs4Path(a.asPath)) return;
-      const at = beginAttr(w, OPTIONAL_TRANSITIVE, AttrType.AS4_PATH);
+      if (c.fourOctetAs || !a.asPath || !needsAs4Path(a.asPath)) return false;
       writeAsPath(w, a.asPath.filter((seg) => !isConfed(seg)), 4);
-      endAttr(w, at);
+      return true;
     },
   },
   {
@@ -477,11 +466,10 @@ const SPECS: AttrSpec[] = [
       return undefined;
     },
     encode(w, a, c) {
-      if (c.fourOctetAs || !a.aggregator || a.aggregator.asn <= 0xffff) return;
-      const at = beginAttr(w, OPTIONAL_TRANSITIVE, AttrType.AS4_AGGREGATOR);
+      if (c.fourOctetAs || !a.aggregator || a.aggregator.asn <= 0xffff) return false;
       w.u32(a.aggregator.asn);
       writeIpv4(w, a.aggregator.address);
-      endAttr(w, at);
+      return true;
     },
   },
   {
@@ -495,13 +483,12 @@ const SPECS: AttrSpec[] = [
     },
     encode(w, a) {
       const p = a.pmsiTunnel;
-      if (!p) return;
-      const at = beginAttr(w, OPTIONAL_TRANSITIVE, AttrType.PMSI_TUNNEL);
+      if (!p) return false;
       w.u8(p.flags);
       w.u8(p.tunnelType);
       w.u24(p.label);
       w.bytes(p.tunnelId);
-      endAttr(w, at);
+      return true;
     },
   },
 ];
@@ -558,9 +545,9 @@ function malformed(spec: AttrSpec, f: Fail, raw: Buffer, type: number): WireErro
 
 function writeUnknown(w: Writer, u: UnknownAttribute): void {
   // RFC 4271 §5: an unrecognized optional transitive attribute is passed on with Partial set.
-  const at = beginAttr(w, (u.flags & OT_MASK) | AttrFlag.PARTIAL, u.type);
+  const at = beginAttr(w);
   w.bytes(u.value);
-  endAttr(w, at);
+  endAttr(w, at, (u.flags & OT_MASK) | AttrFlag.PARTIAL, u.type);
 }
 
 /** Writes the attributes in ascending type order (RFC 4271 §5 recommends it). */
@@ -570,7 +557,10 @@ export function encodeAttributes(w: Writer, a: PathAttributes, ctx: CodecContext
   let ui = 0;
   for (const spec of SPECS) {
     while (ui < unknown.length && unknown[ui].type < spec.type) writeUnknown(w, unknown[ui++]);
-    spec.encode(w, a, ctx);
+    // Flags and type come from the registry; an attribute `a` lacks leaves nothing behind.
+    const at = beginAttr(w);
+    if (spec.encode(w, a, ctx)) endAttr(w, at, spec.flags, spec.type);
+    else w.off = at;
   }
   while (ui < unknown.length) writeUnknown(w, unknown[ui++]);
 }
