@@ -27,7 +27,8 @@ export interface UpdateOpts {
   rts?: string[];
   seq?: number;
   sticky?: boolean;
-  encap?: boolean;
+  /** Tunnel type of the encapsulation community (VXLAN when omitted); false: no community. */
+  encap?: number | false;
   localPref?: number;
   med?: number;
   origin?: number;
@@ -42,7 +43,7 @@ export function announce(routes: EvpnRoute[], o: UpdateOpts = {}): UpdateMessage
   nh.writeUInt32BE(ip4(o.nextHop ?? '198.51.100.1'));
   const ext = buildEvpnCommunities({
     routeTargets: o.rts ?? ['65000:5000'],
-    encapsulation: o.encap === false ? undefined : TunnelType.VXLAN,
+    encapsulation: o.encap === false ? undefined : (o.encap ?? TunnelType.VXLAN),
     macMobility: o.seq !== undefined || o.sticky ? { seq: o.seq ?? 0, sticky: o.sticky ?? false } : undefined,
   });
   const u: UpdateMessage = {

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { WireError } from '../../../src/bgp/wire/types.js';
 import { decodeEvpnNlri } from '../../../src/evpn/nlri.js';
-import { readEvpnCommunities } from '../../../src/evpn/ext-communities.js';
+import { TunnelType, readEvpnCommunities } from '../../../src/evpn/ext-communities.js';
 import { readPmsiTunnel } from '../../../src/evpn/pmsi.js';
 import { EvpnRib } from '../../../src/evpn/rib/rib.js';
 import type { MacBest } from '../../../src/evpn/rib/rib.js';
@@ -80,6 +80,10 @@ describe('import by route target', () => {
     rib.receiveUpdate(P1, announce([mac2(MAC)], { encap: false }), [], 1);
     expect(best()).toHaveLength(1);
     expect(rib.stats.noEncapsulation).toBe(1);
+    rib.receiveUpdate(P1, announce([mac2(MAC + 1)], { encap: TunnelType.MPLS }), [], 2);
+    expect(best()).toHaveLength(1);
+    expect(rib.adjRibIn(P1)).toHaveLength(2);
+    expect(rib.stats.foreignEncapsulation).toBe(1);
   });
 
   it('withdrawal removes the best and emits removed; a second one is a no-op', () => {
@@ -258,6 +262,7 @@ describe('MAC mobility (RFC 7432 §15)', () => {
     rib.receiveUpdate(P1, announce([mac2(MAC)], { seq: seq + 10 }), [], (t += 10));
     rib.addLocalMac(local, (t += 10));
     // Frozen: the MAC stays at the remote VTEP (its route refreshed), our origination is held back.
+    expect(rec.all).not.toEqual([]);
     expect(rec.all.every((d) => d.type === 2 && d.best?.peer === P1)).toBe(true);
     expect(rib.adjRibOut().filter((v) => v.route.type === 2)).toEqual([]);
     rec.take();
