@@ -25,7 +25,7 @@ import type {
 
 const MAC_RE = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
 
-export function isIpv4(s: string): boolean {
+function isIpv4(s: string): boolean {
   const parts = s.split('.');
   if (parts.length !== 4) return false;
   for (const p of parts) {
