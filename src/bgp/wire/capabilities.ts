@@ -60,48 +60,47 @@ export function decodeCapability(code: number, v: Buffer): Capability {
   return { kind: 'unknown', code, value: Buffer.from(v) };
 }
 
+const KIND_CODE: Record<Exclude<Capability['kind'], 'unknown'>, number> = {
+  multiprotocol: CapabilityCode.MULTIPROTOCOL,
+  'route-refresh': CapabilityCode.ROUTE_REFRESH,
+  'enhanced-route-refresh': CapabilityCode.ENHANCED_ROUTE_REFRESH,
+  'four-octet-as': CapabilityCode.FOUR_OCTET_AS,
+  'graceful-restart': CapabilityCode.GRACEFUL_RESTART,
+};
+
 /**
  * Writes code, length and value. A value past the 1-octet length (RFC 5492 §4) is a bug
  * in the caller, not input: RangeError.
  */
 export function encodeCapability(w: Writer, c: Capability): void {
-  const len = c.kind === 'unknown' ? c.value.length : c.kind === 'graceful-restart' ? 2 + 4 * c.families.length : 0;
-  if (len > 255) throw new RangeError(`capability ${c.kind} value of ${len} octets exceeds 255`);
+  w.u8(c.kind === 'unknown' ? c.code : KIND_CODE[c.kind]);
+  const lenAt = w.off;
+  w.u8(0);
   switch (c.kind) {
     case 'multiprotocol':
-      w.u8(CapabilityCode.MULTIPROTOCOL);
-      w.u8(4);
       w.u16(c.afi);
       w.u8(0);
       w.u8(c.safi);
-      return;
+      break;
     case 'route-refresh':
-      w.u8(CapabilityCode.ROUTE_REFRESH);
-      w.u8(0);
-      return;
     case 'enhanced-route-refresh':
-      w.u8(CapabilityCode.ENHANCED_ROUTE_REFRESH);
-      w.u8(0);
-      return;
+      break;
     case 'four-octet-as':
-      w.u8(CapabilityCode.FOUR_OCTET_AS);
-      w.u8(4);
       w.u32(c.asn);
-      return;
+      break;
     case 'graceful-restart':
-      w.u8(CapabilityCode.GRACEFUL_RESTART);
-      w.u8(2 + 4 * c.families.length);
       w.u16((c.restarting ? GR_RESTARTING : 0) | (c.notification ? GR_NOTIFICATION : 0) | (c.restartTime & GR_TIME_MASK));
       for (const f of c.families) {
         w.u16(f.afi);
         w.u8(f.safi);
         w.u8(f.forwardingPreserved ? GR_FORWARDING : 0);
       }
-      return;
+      break;
     case 'unknown':
-      w.u8(c.code);
-      w.u8(c.value.length);
       w.bytes(c.value);
-      return;
+      break;
   }
+  const len = w.off - lenAt - 1;
+  if (len > 255) throw new RangeError(`capability ${c.kind} value of ${len} octets exceeds 255`);
+  w.buf[lenAt] = len;
 }
