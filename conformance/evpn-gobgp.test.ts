@@ -25,7 +25,7 @@ import type { Gobgpd } from '../test/support/bgp-peers.js';
 
 const HAVE_GOBGP = existsSync('/usr/bin/gobgpd') && existsSync('/usr/bin/gobgp');
 
-const A = '127.0.0.1';
+const US = '127.0.0.1';
 const GOBGP = '127.0.0.3';
 const AS = 65010;
 const VNI = 5000;
@@ -38,10 +38,10 @@ const FOREIGN_RT = 'macadv aa:bb:cc:00:00:03 0.0.0.0 etag 0 label 7777 rd 192.0.
 const MOVING = 'macadv aa:bb:cc:00:00:10 0.0.0.0 etag 0 label 5000 rd 192.0.2.2:5000 rt 65001:5000 encap vxlan nexthop 192.0.2.2';
 
 let gobgp: Gobgpd;
-let gwA: Gateway;
-const logA: Array<{ msg: string; peer?: string }> = [];
+let gw: Gateway;
+const log: Array<{ msg: string; peer?: string }> = [];
 
-function gobgpConfig(portA: number): string {
+function gobgpConfig(gatewayPort: number): string {
   return `
 [global.config]
   as = ${AS}
@@ -50,10 +50,10 @@ function gobgpConfig(portA: number): string {
   local-address-list = ["${GOBGP}"]
 [[neighbors]]
   [neighbors.config]
-    neighbor-address = "${A}"
+    neighbor-address = "${US}"
     peer-as = ${AS}
   [neighbors.transport.config]
-    remote-port = ${portA}
+    remote-port = ${gatewayPort}
     local-address = "${GOBGP}"
     passive-mode = true
   [neighbors.timers.config]
@@ -70,15 +70,15 @@ function gobgpConfig(portA: number): string {
 `;
 }
 
-function gatewayConfig(routerId: string, as: number, address: string, gobgpPort: number, listenPort?: number): Config {
+function gatewayConfig(gobgpPort: number, listenPort: number): Config {
   return {
-    router_id: routerId,
-    local_as: as,
+    router_id: '10.0.0.1',
+    local_as: AS,
     bgp: {
-      listen: listenPort === undefined ? undefined : { host: address, port: listenPort },
+      listen: { host: US, port: listenPort },
       hold_time: 9,
       connect_retry: 1,
-      peers: [{ address: GOBGP, remote_as: AS, port: gobgpPort, local_address: address, passive: false, hold_time: 9, graceful_restart: true }],
+      peers: [{ address: GOBGP, remote_as: AS, port: gobgpPort, local_address: US, passive: false, hold_time: 9, graceful_restart: true }],
     },
     vteps: [],
     evpn: { auto_vni: false, vnis: [{ vni: VNI }] },
@@ -129,8 +129,8 @@ async function gobgpRib(): Promise<GobgpRoute[]> {
   );
 }
 
-async function fromA(): Promise<GobgpRoute[]> {
-  return (await gobgpRib()).filter((r) => r.path['neighbor-ip'] === A);
+async function fromUs(): Promise<GobgpRoute[]> {
+  return (await gobgpRib()).filter((r) => r.path['neighbor-ip'] === US);
 }
 
 async function evpn(op: 'add' | 'del', route: string): Promise<void> {
@@ -139,104 +139,104 @@ async function evpn(op: 'add' | 'del', route: string): Promise<void> {
 
 // ------------------------------------------------------------------ l2bgw's view
 
-function locRow(gw: Gateway, prefix: string, peer?: string): RouteRow | undefined {
+function locRow(prefix: string, peer?: string): RouteRow | undefined {
   return gw.routes({ vni: VNI }).find((r) => r.prefix === prefix && (peer === undefined || r.peer === peer));
 }
 
-function snapshot(gw: Gateway): ReturnType<Gateway['peers']>[number] | undefined {
+function snapshot(): ReturnType<Gateway['peers']>[number] | undefined {
   return gw.peers().find((p) => p.address === GOBGP);
 }
 
-const established = (gw: Gateway): boolean => snapshot(gw)?.state === 'Established';
+const established = (): boolean => snapshot()?.state === 'Established';
 
 describe.skipIf(!HAVE_GOBGP)(`l2bgw ↔ gobgpd, EVPN${HAVE_GOBGP ? '' : ' (skipped: gobgpd/gobgp not installed)'}`, () => {
   beforeAll(async () => {
-    const portA = await freePort(A);
-    gobgp = await startGobgp({ config: gobgpConfig(portA) });
-    const sink = { write: (s: string): void => { logA.push(JSON.parse(s) as { msg: string; peer?: string }); } };
-    gwA = new Gateway({ config: gatewayConfig('10.0.0.1', AS, A, gobgp.port, portA), logger: pino({ level: 'info' }, sink) });
-    await gwA.start();
-    gwA.setLocalVtep('192.0.2.1');
-    await waitFor(() => established(gwA), 'gateway A ↔ gobgpd Established', 30_000);
+    const listenPort = await freePort(US);
+    gobgp = await startGobgp({ config: gobgpConfig(listenPort) });
+    const sink = { write: (s: string): void => { log.push(JSON.parse(s) as { msg: string; peer?: string }); } };
+    gw = new Gateway({ config: gatewayConfig(gobgp.port, listenPort), logger: pino({ level: 'info' }, sink) });
+    await gw.start();
+    gw.setLocalVtep('192.0.2.1');
+    await waitFor(established, 'gateway ↔ gobgpd Established', 30_000);
   });
 
   afterAll(async () => {
-    await gwA?.stop('test done');
+    await gw?.stop('test done');
     await gobgp?.dispose();
   });
 
   describe('GoBGP → l2bgw', () => {
     it('MAC-only, MAC+IP and IMET routes land in the Loc-RIB of the EVI with every field', async () => {
       for (const r of [MAC_ONLY, MAC_IP, IMET]) await evpn('add', r);
-      await waitFor(() => gwA.routes({ vni: VNI }).filter((r) => r.peer === GOBGP).length === 3, 'three routes from GoBGP in VNI 5000');
+      await waitFor(() => gw.routes({ vni: VNI }).filter((r) => r.peer === GOBGP).length === 3, 'three routes from GoBGP in VNI 5000');
       const common = { vni: VNI, rd: '192.0.2.2:5000', nextHop: '192.0.2.2', routeTargets: ['65001:5000'], encapsulation: 'VXLAN', label: VNI, peer: GOBGP, stale: false, ineligible: false, best: true };
-      expect(locRow(gwA, '[2]:[0]:[48]:[aa:bb:cc:00:00:01]')).toMatchObject({ ...common, routeType: 2 });
-      expect(locRow(gwA, '[2]:[0]:[48]:[aa:bb:cc:00:00:02]:[32]:[198.51.100.2]')).toMatchObject({ ...common, routeType: 2 });
-      const imet = locRow(gwA, '[3]:[0]:[32]:[192.0.2.2]');
+      expect(locRow('[2]:[0]:[48]:[aa:bb:cc:00:00:01]')).toMatchObject({ ...common, routeType: 2 });
+      expect(locRow('[2]:[0]:[48]:[aa:bb:cc:00:00:02]:[32]:[198.51.100.2]')).toMatchObject({ ...common, routeType: 2 });
+      const imet = locRow('[3]:[0]:[32]:[192.0.2.2]');
       expect(imet).toMatchObject({ ...common, routeType: 3 });
       expect(imet?.extCommunities).toEqual(expect.arrayContaining(['RT:65001:5000', 'ET:8']));
       // GoBGP sends no MAC mobility community for a first announcement (RFC 7432 §7.7: seq 0).
-      expect(locRow(gwA, '[2]:[0]:[48]:[aa:bb:cc:00:00:01]')?.macMobility).toBeUndefined();
+      expect(locRow('[2]:[0]:[48]:[aa:bb:cc:00:00:01]')?.macMobility).toBeUndefined();
     });
 
     it('a route whose RT matches no EVI stays in the Adj-RIB-In, out of every Loc-RIB', async () => {
       await evpn('add', FOREIGN_RT);
       const prefix = '[2]:[0]:[48]:[aa:bb:cc:00:00:03]';
-      await waitFor(() => gwA.rib.adjRibIn(GOBGP).some((v) => routeRow(v, 0).prefix === prefix), 'foreign-RT route in the Adj-RIB-In');
-      const row = gwA.rib.adjRibIn(GOBGP).map((v) => routeRow(v, 0)).find((r) => r.prefix === prefix);
+      await waitFor(() => gw.rib.adjRibIn(GOBGP).some((v) => routeRow(v, 0).prefix === prefix), 'foreign-RT route in the Adj-RIB-In');
+      const row = gw.rib.adjRibIn(GOBGP).map((v) => routeRow(v, 0)).find((r) => r.prefix === prefix);
       expect(row).toMatchObject({ rd: '192.0.2.2:7777', routeTargets: ['65001:7777'], label: 7777, nextHop: '192.0.2.2' });
-      expect(gwA.rib.locRib().map((v) => routeRow(v, 0).prefix)).not.toContain(prefix);
+      expect(gw.rib.locRib().map((v) => routeRow(v, 0).prefix)).not.toContain(prefix);
       await evpn('del', FOREIGN_RT);
-      await waitFor(() => !gwA.rib.adjRibIn(GOBGP).some((v) => routeRow(v, 0).prefix === prefix), 'foreign-RT route withdrawn');
+      await waitFor(() => !gw.rib.adjRibIn(GOBGP).some((v) => routeRow(v, 0).prefix === prefix), 'foreign-RT route withdrawn');
     });
 
     it('gobgp del withdraws the route from the Loc-RIB', async () => {
       await evpn('del', MAC_ONLY);
-      await waitFor(() => locRow(gwA, '[2]:[0]:[48]:[aa:bb:cc:00:00:01]') === undefined, 'MAC-only route withdrawn');
-      expect(locRow(gwA, '[2]:[0]:[48]:[aa:bb:cc:00:00:02]:[32]:[198.51.100.2]')).toBeDefined();
+      await waitFor(() => locRow('[2]:[0]:[48]:[aa:bb:cc:00:00:01]') === undefined, 'MAC-only route withdrawn');
+      expect(locRow('[2]:[0]:[48]:[aa:bb:cc:00:00:02]:[32]:[198.51.100.2]')).toBeDefined();
       await evpn('add', MAC_ONLY);
-      await waitFor(() => locRow(gwA, '[2]:[0]:[48]:[aa:bb:cc:00:00:01]') !== undefined, 'MAC-only route back');
+      await waitFor(() => locRow('[2]:[0]:[48]:[aa:bb:cc:00:00:01]') !== undefined, 'MAC-only route back');
     });
 
     it('MAC mobility: our move carries sequence 1 to GoBGP; GoBGP moving it back sends sequence 2, which wins', async () => {
       const moving = '[2]:[0]:[48]:[aa:bb:cc:00:00:10]';
-      const ourMove = async (): Promise<GobgpRoute | undefined> => (await fromA()).find((r) => r.path.nlri.value.mac === 'aa:bb:cc:00:00:10');
+      const ourMove = async (): Promise<GobgpRoute | undefined> => (await fromUs()).find((r) => r.path.nlri.value.mac === 'aa:bb:cc:00:00:10');
       await evpn('add', MOVING);
       try {
-      await waitFor(() => locRow(gwA, moving, GOBGP) !== undefined, 'the MAC from GoBGP');
-      // The MAC appears behind our VTEP: originated with the remote sequence + 1 (RFC 7432 §15).
-      gwA.localMacs([{ mac: 'aa:bb:cc:00:00:10', vni: VNI, nextHop: '192.0.2.1' }], []);
-      let sent: GobgpRoute | undefined;
-      await waitFor(async () => (sent = await ourMove()) !== undefined, 'our route for the moved MAC at GoBGP');
-      expect(sent?.ext).toContainEqual(expect.objectContaining({ type: 6, subtype: 0, sequence: 1 }));
-      expect(locRow(gwA, moving, 'local')).toMatchObject({ best: true, macMobility: { seq: 1, sticky: false } });
-      // GoBGP, seeing a higher sequence for its own MAC, withdraws its route (RFC 7432 §15).
-      await waitFor(() => locRow(gwA, moving, GOBGP) === undefined, 'GoBGP withdraws its route for the moved MAC');
-      // GoBGP announces the MAC again: it numbers the move past ours (seq 2), and its route wins.
-      await evpn('add', MOVING);
-      await waitFor(() => locRow(gwA, moving, GOBGP)?.macMobility?.seq === 2, 'GoBGP route with sequence 2');
-      const theirs = locRow(gwA, moving, GOBGP);
-      expect(theirs).toMatchObject({ best: true, macMobility: { seq: 2, sticky: false }, nextHop: '192.0.2.2' });
-      expect(theirs?.extCommunities).toContain('MM:2');
-      // Our route lost the MAC: it is withdrawn, at GoBGP too.
-      await waitFor(async () => (await ourMove()) === undefined, 'our route withdrawn at GoBGP');
-      expect(locRow(gwA, moving, 'local')?.best ?? false).toBe(false);
+        await waitFor(() => locRow(moving, GOBGP) !== undefined, 'the MAC from GoBGP');
+        // The MAC appears behind our VTEP: originated with the remote sequence + 1 (RFC 7432 §15).
+        gw.localMacs([{ mac: 'aa:bb:cc:00:00:10', vni: VNI, nextHop: '192.0.2.1' }], []);
+        let sent: GobgpRoute | undefined;
+        await waitFor(async () => (sent = await ourMove()) !== undefined, 'our route for the moved MAC at GoBGP');
+        expect(sent?.ext).toContainEqual(expect.objectContaining({ type: 6, subtype: 0, sequence: 1 }));
+        expect(locRow(moving, 'local')).toMatchObject({ best: true, macMobility: { seq: 1, sticky: false } });
+        // GoBGP, seeing a higher sequence for its own MAC, withdraws its route (RFC 7432 §15).
+        await waitFor(() => locRow(moving, GOBGP) === undefined, 'GoBGP withdraws its route for the moved MAC');
+        // GoBGP announces the MAC again: it numbers the move past ours (seq 2), and its route wins.
+        await evpn('add', MOVING);
+        await waitFor(() => locRow(moving, GOBGP)?.macMobility?.seq === 2, 'GoBGP route with sequence 2');
+        const theirs = locRow(moving, GOBGP);
+        expect(theirs).toMatchObject({ best: true, macMobility: { seq: 2, sticky: false }, nextHop: '192.0.2.2' });
+        expect(theirs?.extCommunities).toContain('MM:2');
+        // Our route lost the MAC: it is withdrawn, at GoBGP too.
+        await waitFor(async () => (await ourMove()) === undefined, 'our route withdrawn at GoBGP');
+        expect(locRow(moving, 'local')?.best ?? false).toBe(false);
       } finally {
-        gwA.localMacs([], [{ mac: 'aa:bb:cc:00:00:10', vni: VNI }]);
+        gw.localMacs([], [{ mac: 'aa:bb:cc:00:00:10', vni: VNI }]);
         await evpn('del', MOVING);
       }
-      await waitFor(() => locRow(gwA, moving) === undefined, 'the MAC gone');
+      await waitFor(() => locRow(moving) === undefined, 'the MAC gone');
     });
   });
 
   describe('l2bgw → GoBGP', () => {
     it('local MACs are originated as type 2 (MAC-only, MAC+IP) and one type 3 with auto RD, RT, VXLAN and PMSI', async () => {
-      gwA.localMacs([
+      gw.localMacs([
         { mac: '00:00:5e:00:53:01', vni: VNI, nextHop: '192.0.2.1' },
         { mac: '00:00:5e:00:53:02', vni: VNI, ip: '198.51.100.20', nextHop: '192.0.2.1' },
       ], []);
       let ours: GobgpRoute[] = [];
-      await waitFor(async () => (ours = await fromA()).length === 4, 'our 4 routes in GoBGP');
+      await waitFor(async () => (ours = await fromUs()).length === 4, 'our 4 routes in GoBGP');
       for (const r of ours) {
         // Auto RD router-id:N (type 1), auto export RT AS:VNI, VXLAN encapsulation (RFC 8365 §5.1.3).
         expect(r.key).toMatch(/\[rd:10\.0\.0\.1:\d+\]/);
@@ -259,9 +259,9 @@ describe.skipIf(!HAVE_GOBGP)(`l2bgw ↔ gobgpd, EVPN${HAVE_GOBGP ? '' : ' (skipp
     });
 
     it('removing a local MAC withdraws its routes at GoBGP', async () => {
-      gwA.localMacs([], [{ mac: '00:00:5e:00:53:02', vni: VNI }]);
-      await waitFor(async () => (await fromA()).length === 2, 'MAC-only and MAC+IP of 53:02 withdrawn');
-      const left = (await fromA()).map((r) => r.path.nlri.value.mac ?? `imet ${r.path.nlri.value.ip}`);
+      gw.localMacs([], [{ mac: '00:00:5e:00:53:02', vni: VNI }]);
+      await waitFor(async () => (await fromUs()).length === 2, 'MAC-only and MAC+IP of 53:02 withdrawn');
+      const left = (await fromUs()).map((r) => r.path.nlri.value.mac ?? `imet ${r.path.nlri.value.ip}`);
       expect(left.sort()).toEqual(['00:00:5e:00:53:01', 'imet 192.0.2.1']);
     });
   });
@@ -269,35 +269,35 @@ describe.skipIf(!HAVE_GOBGP)(`l2bgw ↔ gobgpd, EVPN${HAVE_GOBGP ? '' : ' (skipp
   describe('session behaviour', () => {
     it('End-of-RIB: GoBGP received ours for l2vpn/evpn, and we recognised theirs', async () => {
       type Neighbor = { afi_safis: Array<{ config: { family: { afi: number; safi: number } }; mp_graceful_restart: { state: { end_of_rib_received?: boolean } } }> };
-      const n = await gobgp.json<Neighbor>('neighbor', A);
+      const n = await gobgp.json<Neighbor>('neighbor', US);
       const evpnAfi = n.afi_safis.find((a) => a.config.family.afi === 25 && a.config.family.safi === 70);
       expect(evpnAfi?.mp_graceful_restart.state.end_of_rib_received).toBe(true);
-      expect(logA.some((l) => l.msg.startsWith(`End-of-RIB from ${GOBGP}`))).toBe(true);
+      expect(log.some((l) => l.msg.startsWith(`End-of-RIB from ${GOBGP}`))).toBe(true);
     });
 
     it('graceful restart: a killed gobgpd leaves its routes stale; after its End-of-RIB the re-sent ones are fresh and the rest gone', async () => {
-      const fromGobgp = (): RouteRow[] => gwA.routes({ vni: VNI }).filter((r) => r.peer === GOBGP);
+      const fromGobgp = (): RouteRow[] => gw.routes({ vni: VNI }).filter((r) => r.peer === GOBGP);
       expect(fromGobgp().map((r) => r.prefix).sort()).toEqual([
         '[2]:[0]:[48]:[aa:bb:cc:00:00:01]',
         '[2]:[0]:[48]:[aa:bb:cc:00:00:02]:[32]:[198.51.100.2]',
         '[3]:[0]:[32]:[192.0.2.2]',
       ]);
       await gobgp.stop('SIGKILL');
-      await waitFor(() => !established(gwA), 'session down');
+      await waitFor(() => !established(), 'session down');
       await waitFor(() => fromGobgp().every((r) => r.stale), 'routes marked stale');
       expect(fromGobgp()).toHaveLength(3);
       // gobgpd comes back without the MAC+IP route; the gateway reconnects after its idle hold.
       await gobgp.restart();
       for (const r of [MAC_ONLY, IMET]) await evpn('add', r);
-      await waitFor(() => established(gwA), 'session back', 30_000);
+      await waitFor(established, 'session back', 30_000);
       await waitFor(() => fromGobgp().length === 2 && fromGobgp().every((r) => !r.stale), 'stale routes replaced or removed after End-of-RIB');
       expect(fromGobgp().map((r) => r.prefix).sort()).toEqual(['[2]:[0]:[48]:[aa:bb:cc:00:00:01]', '[3]:[0]:[32]:[192.0.2.2]']);
       // Our own routes went back to GoBGP in the new session.
-      await waitFor(async () => (await fromA()).length === 2, 'our routes at the restarted gobgpd');
+      await waitFor(async () => (await fromUs()).length === 2, 'our routes at the restarted gobgpd');
     });
 
     it('graceful restart: without a restart the stale routes go when the restart time runs out', async () => {
-      const fromGobgp = (): RouteRow[] => gwA.routes({ vni: VNI }).filter((r) => r.peer === GOBGP);
+      const fromGobgp = (): RouteRow[] => gw.routes({ vni: VNI }).filter((r) => r.peer === GOBGP);
       await gobgp.stop('SIGKILL');
       const t0 = performance.now();
       await waitFor(() => fromGobgp().length === 2 && fromGobgp().every((r) => r.stale), 'routes stale');
