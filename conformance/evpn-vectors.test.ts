@@ -1,5 +1,5 @@
 /**
- * EVPN vectors from other implementations (CRAFT.md "Tests" 3):
+ * EVPN vectors from other implementations:
  * 1. UPDATEs captured from GoBGP and from FRR (FRR re-encoding what GoBGP
  *    sent), stored in test/fixtures/evpn/captured-updates.json with their
  *    provenance, decoded and compared with what the injection commands say,
