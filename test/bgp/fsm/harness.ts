@@ -52,6 +52,8 @@ export class Harness {
   /** Running timers: key → deadline (seconds). */
   readonly timers = new Map<string, number>();
   readonly log: Array<{ at: number; event: FsmEvent; actions: FsmAction[] }> = [];
+  /** Called after every step, timer steps included, once the timers are updated. */
+  onStep?: (before: FsmState, event: FsmEvent, actions: FsmAction[]) => void;
 
   constructor(cfg: FsmConfig) {
     this.state = initialState(cfg);
@@ -62,7 +64,8 @@ export class Harness {
   }
 
   fire(event: FsmEvent): FsmAction[] {
-    const r = step(this.state, event);
+    const before = this.state;
+    const r = step(before, event);
     this.state = r.state;
     for (const a of r.actions) {
       if (a.type === 'start-timer') this.timers.set(timerKey(a.timer, a.conn), this.now + a.seconds);
@@ -72,6 +75,7 @@ export class Harness {
       }
     }
     this.log.push({ at: this.now, event, actions: r.actions });
+    this.onStep?.(before, event, r.actions);
     return r.actions;
   }
 
@@ -110,11 +114,19 @@ export function sent(actions: FsmAction[]): Array<{ conn: ConnRole; type: string
     : []);
 }
 
+/** Starts a peer and completes its own connection: OpenSent on `out`, our OPEN sent. */
+export function openSent(h: Harness): void {
+  h.fire({ type: 'ManualStart' });
+  h.fire({ type: 'Tcp_CR_Acked' });
+}
+
 /** Drives a peer to Established on the given connection. */
 export function establish(h: Harness, role: ConnRole, open: OpenMessage = peerOpen()): void {
-  h.fire({ type: 'ManualStart' });
-  if (role === 'out') h.fire({ type: 'Tcp_CR_Acked' });
-  else h.fire({ type: 'TcpConnectionConfirmed' });
+  if (role === 'out') openSent(h);
+  else {
+    h.fire({ type: 'ManualStart' });
+    h.fire({ type: 'TcpConnectionConfirmed' });
+  }
   h.fire({ type: 'BGPOpen', conn: role, message: open });
   h.fire({ type: 'KeepAliveMsg', conn: role });
 }

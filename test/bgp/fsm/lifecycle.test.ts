@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Harness, LOCAL_ID, PEER_ID, config, establish, peerOpen, sent } from './harness.js';
+import { Harness, LOCAL_ID, PEER_ID, config, establish, openSent, peerOpen, sent } from './harness.js';
 import { AFI, AS_TRANS, SAFI } from '../../../src/bgp/wire/types.js';
 import type { OpenMessage } from '../../../src/bgp/wire/types.js';
 import { buildOpen } from '../../../src/bgp/fsm/open.js';
@@ -136,8 +136,7 @@ describe('failures and backoff', () => {
 
   it('TCP loss in OpenSent goes to Active with ConnectRetry (RFC 4271 §8.2.2)', () => {
     const h = new Harness(config());
-    h.fire({ type: 'ManualStart' });
-    h.fire({ type: 'Tcp_CR_Acked' });
+    openSent(h);
     h.fire({ type: 'TcpConnectionFails', conn: 'out' });
     expect(h.session).toBe('Active');
     expect(h.running()).toEqual(['ConnectRetry']);
@@ -146,8 +145,7 @@ describe('failures and backoff', () => {
 
   it('a version NOTIFICATION in OpenSent does not count as a failure', () => {
     const h = new Harness(config());
-    h.fire({ type: 'ManualStart' });
-    h.fire({ type: 'Tcp_CR_Acked' });
+    openSent(h);
     h.fire({ type: 'NotifMsgVerErr', conn: 'out', message: { type: 'notification', code: 2, subcode: 1, data: Buffer.from([0, 4]) } });
     expect(h.session).toBe('Idle');
     expect(h.state.failures).toBe(0);
@@ -216,8 +214,7 @@ describe('OPEN checks', () => {
   for (const [name, over, code, subcode, data] of cases) {
     it(`refuses ${name} with ${code}/${subcode}`, () => {
       const h = new Harness(config());
-      h.fire({ type: 'ManualStart' });
-      h.fire({ type: 'Tcp_CR_Acked' });
+      openSent(h);
       const a = h.fire({ type: 'BGPOpen', conn: 'out', message: peerOpen(over) });
       const n = sent(a);
       expect(n).toHaveLength(1);
@@ -239,16 +236,14 @@ describe('OPEN checks', () => {
     establish(ebgp, 'out', peerOpen({ bgpId: LOCAL_ID }));
     expect(ebgp.session).toBe('Established');
     const ibgp = new Harness(config({ remoteAs: 65001 }));
-    ibgp.fire({ type: 'ManualStart' });
-    ibgp.fire({ type: 'Tcp_CR_Acked' });
+    openSent(ibgp);
     const a = ibgp.fire({ type: 'BGPOpen', conn: 'out', message: peerOpen({ myAs: 65001, bgpId: LOCAL_ID, capabilities: [] }) });
     expect(sent(a)[0]).toMatchObject({ code: 2, subcode: 3 });
   });
 
   it('a peer without MP capabilities gets ipv4/unicast only', () => {
     const h = new Harness(config());
-    h.fire({ type: 'ManualStart' });
-    h.fire({ type: 'Tcp_CR_Acked' });
+    openSent(h);
     h.fire({ type: 'BGPOpen', conn: 'out', message: peerOpen({ capabilities: [] }) });
     expect(h.state.out?.negotiated?.families).toEqual([{ afi: 1, safi: 1 }]);
     expect(h.state.out?.negotiated?.fourOctetAs).toBe(false);
@@ -270,14 +265,12 @@ describe('OPEN checks', () => {
 describe('RFC 6608 FSM errors', () => {
   it('5/1 for a KEEPALIVE in OpenSent', () => {
     const h = new Harness(config());
-    h.fire({ type: 'ManualStart' });
-    h.fire({ type: 'Tcp_CR_Acked' });
+    openSent(h);
     expect(sent(h.fire({ type: 'KeepAliveMsg', conn: 'out' }))[0]).toMatchObject({ code: 5, subcode: 1 });
   });
   it('5/2 for an UPDATE in OpenConfirm', () => {
     const h = new Harness(config());
-    h.fire({ type: 'ManualStart' });
-    h.fire({ type: 'Tcp_CR_Acked' });
+    openSent(h);
     h.fire({ type: 'BGPOpen', conn: 'out', message: peerOpen() });
     const a = h.fire({ type: 'UpdateMsg', conn: 'out', message: { type: 'update', withdrawn: [], attributes: {}, nlri: [] }, errors: [] });
     expect(sent(a)[0]).toMatchObject({ code: 5, subcode: 2 });
@@ -295,8 +288,7 @@ describe('collision detection (RFC 4271 §6.8, RFC 6286 §2.3)', () => {
   function collide(localId: number, peerId: number, localAs = 65001, peerAs = 65002): Harness {
     const h = new Harness(config({ routerId: localId, localAs, remoteAs: peerAs }));
     const open = peerOpen({ bgpId: peerId, myAs: peerAs, capabilities: [{ kind: 'multiprotocol', afi: 25, safi: 70 }] });
-    h.fire({ type: 'ManualStart' });
-    h.fire({ type: 'Tcp_CR_Acked' });
+    openSent(h);
     h.fire({ type: 'TcpConnectionConfirmed' });
     expect(h.state.out?.state).toBe('OpenSent');
     expect(h.state.in?.state).toBe('OpenSent');
@@ -347,8 +339,7 @@ describe('collision detection (RFC 4271 §6.8, RFC 6286 §2.3)', () => {
 
   it('an OPEN on the second connection after the first is Established loses', () => {
     const h = new Harness(config({ routerId: 0xff000000 }));
-    h.fire({ type: 'ManualStart' });
-    h.fire({ type: 'Tcp_CR_Acked' });
+    openSent(h);
     h.fire({ type: 'TcpConnectionConfirmed' });
     h.fire({ type: 'BGPOpen', conn: 'in', message: peerOpen() });
     h.fire({ type: 'KeepAliveMsg', conn: 'in' });
