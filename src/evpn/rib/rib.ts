@@ -589,13 +589,8 @@ export class EvpnRib {
     const p = new Type2Path(probe.rdId, r.ethTag, probe.macHi, probe.macLo, probe.ip, esi, r.label1, label2, set, flags, now);
     set.refs++;
     peer.type2.set(p);
-    if (old) {
-      if (old.flags & STALE) peer.staleCount--;
-      this.unimportType2(old);
-      this.release(old.attrs);
-    } else {
-      peer.prefixes++;
-    }
+    if (old) this.forget(peer, old);
+    else peer.prefixes++;
     if (!(flags & INELIGIBLE)) for (const evi of this.importing(set)) this.addMacPath(this.ribs.get(evi.vni)!, p);
   }
 
@@ -605,13 +600,8 @@ export class EvpnRib {
     const o = new OtherPath(key, r, set, flags, now);
     set.refs++;
     peer.others.set(key, o);
-    if (old) {
-      if (old.flags & STALE) peer.staleCount--;
-      this.unimportOther(old);
-      this.release(old.attrs);
-    } else {
-      peer.prefixes++;
-    }
+    if (old) this.forget(peer, old);
+    else peer.prefixes++;
     if (r.type === 3 && !(flags & INELIGIBLE)) for (const evi of this.importing(set)) this.addFloodPath(this.ribs.get(evi.vni)!, o);
   }
 
@@ -631,17 +621,21 @@ export class EvpnRib {
   private removeType2(peer: PeerState, p: Type2Path): void {
     peer.type2.delete(p);
     peer.prefixes--;
-    if (p.flags & STALE) peer.staleCount--;
-    this.unimportType2(p);
-    this.release(p.attrs);
+    this.forget(peer, p);
   }
 
   private removeOther(peer: PeerState, o: OtherPath): void {
     peer.others.delete(o.key);
     peer.prefixes--;
-    if (o.flags & STALE) peer.staleCount--;
-    this.unimportOther(o);
-    this.release(o.attrs);
+    this.forget(peer, o);
+  }
+
+  /** A path left the peer's Adj-RIB-In (withdrawn or replaced): its stale mark, its Loc-RIB entries and its attribute reference go. */
+  private forget(peer: PeerState, p: Type2Path | OtherPath): void {
+    if (p.flags & STALE) peer.staleCount--;
+    if (p instanceof Type2Path) this.unimportType2(p);
+    else this.unimportOther(p);
+    this.release(p.attrs);
   }
 
   private unimportType2(p: Type2Path): void {
