@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BgpSpeaker } from '../src/bgp/session/speaker.js';
 import type { DownReason } from '../src/bgp/fsm/types.js';
+import type { PeerSnapshot } from '../src/bgp/session/peer.js';
 import { freePort, startFrr, startGobgp, waitFor } from '../test/support/bgp-peers.js';
 import type { FrrBgpd, Gobgpd } from '../test/support/bgp-peers.js';
 
@@ -63,8 +64,12 @@ function gobgpConfig(ourPort: number): string {
 `;
 }
 
-function state(peer: string): string | undefined {
-  return speaker.peers().find((p) => p.address === peer)?.state;
+function snapshot(peer: string): PeerSnapshot | undefined {
+  return speaker.peer(peer)?.snapshot();
+}
+
+function untilEstablished(peer: string, what: string): Promise<void> {
+  return waitFor(() => snapshot(peer)?.state === 'Established', what, 30_000);
 }
 
 beforeAll(async () => {
@@ -95,8 +100,8 @@ afterAll(async () => {
 
 describe('against FRR bgpd', () => {
   it('reaches Established with l2vpn/evpn', async () => {
-    await waitFor(() => state(FRR) === 'Established', 'FRR Established', 30_000);
-    const snap = speaker.peers().find((p) => p.address === FRR);
+    await untilEstablished(FRR, 'FRR Established');
+    const snap = snapshot(FRR);
     expect(snap?.negotiated?.families).toContainEqual({ afi: 25, safi: 70 });
     expect(snap?.negotiated?.holdTime).toBe(9);
     const n = await frr.json<Record<string, { bgpState: string }>>(`show bgp neighbors ${US} json`);
@@ -104,17 +109,17 @@ describe('against FRR bgpd', () => {
   });
 
   it('keepalives flow both ways', async () => {
-    await waitFor(() => state(FRR) === 'Established', 'FRR Established', 30_000);
-    const before = speaker.peers().find((p) => p.address === FRR)?.messagesIn.keepalive ?? 0;
+    await untilEstablished(FRR, 'FRR Established');
+    const before = snapshot(FRR)?.messagesIn.keepalive ?? 0;
     await new Promise((r) => setTimeout(r, 4000));
-    const after = speaker.peers().find((p) => p.address === FRR)?.messagesIn.keepalive ?? 0;
+    const after = snapshot(FRR)?.messagesIn.keepalive ?? 0;
     expect(after).toBeGreaterThan(before);
     const n = await frr.json<Record<string, { messageStats: { keepalivesRecv: number } }>>(`show bgp neighbors ${US} json`);
     expect(n[US].messageStats.keepalivesRecv).toBeGreaterThan(0);
   });
 
   it('FRR shutdown with a message is seen as Cease 6/2 (in a Hard Reset) with its text', async () => {
-    await waitFor(() => state(FRR) === 'Established', 'FRR Established', 30_000);
+    await untilEstablished(FRR, 'FRR Established');
     downs.length = 0;
     await frr.configure('router bgp 65000', `neighbor ${US} shutdown message going down for maintenance`);
     await waitFor(() => downs.some((d) => d.peer === FRR), 'down from FRR');
@@ -124,13 +129,13 @@ describe('against FRR bgpd', () => {
     // FRR wraps it in a Hard Reset (RFC 8538 §3) since both sides announce the N bit.
     const n = d.notification.subcode === 9 ? { code: d.notification.data[0], subcode: d.notification.data[1] } : d.notification;
     expect([n.code, n.subcode]).toEqual([6, 2]);
-    expect(speaker.peers().find((p) => p.address === FRR)?.lastError).toContain('going down for maintenance');
+    expect(snapshot(FRR)?.lastError).toContain('going down for maintenance');
     await frr.configure('router bgp 65000', `no neighbor ${US} shutdown`);
-    await waitFor(() => state(FRR) === 'Established', 'FRR back', 30_000);
+    await untilEstablished(FRR, 'FRR back');
   });
 
   it('our shutdown reaches FRR as administratively shut down with our text', async () => {
-    await waitFor(() => state(FRR) === 'Established', 'FRR Established', 30_000);
+    await untilEstablished(FRR, 'FRR Established');
     await speaker.shutdown(FRR, 'l2bgw maintenance');
     type Neighbor = { bgpState: string; lastNotificationReason?: string; lastShutdownDescription?: string };
     let n: Neighbor | undefined;
@@ -141,34 +146,34 @@ describe('against FRR bgpd', () => {
     expect(n?.lastNotificationReason).toBe('Cease/Administrative Shutdown');
     expect(n?.lastShutdownDescription).toBe('l2bgw maintenance');
     speaker.enable(FRR);
-    await waitFor(() => state(FRR) === 'Established', 'FRR back', 30_000);
+    await untilEstablished(FRR, 'FRR back');
   });
 
   it('a restart of bgpd brings the session back', async () => {
-    await waitFor(() => state(FRR) === 'Established', 'FRR Established', 30_000);
+    await untilEstablished(FRR, 'FRR Established');
     await frr.restart();
-    await waitFor(() => state(FRR) === 'Established', 'FRR back after restart', 30_000);
+    await untilEstablished(FRR, 'FRR back after restart');
   });
 });
 
 describe('against gobgpd', () => {
   it('reaches Established with l2vpn/evpn', async () => {
-    await waitFor(() => state(GOBGP) === 'Established', 'GoBGP Established', 30_000);
-    const snap = speaker.peers().find((p) => p.address === GOBGP);
+    await untilEstablished(GOBGP, 'GoBGP Established');
+    const snap = snapshot(GOBGP);
     expect(snap?.negotiated?.families).toEqual([{ afi: 25, safi: 70 }]);
     const j = await gobgp.json<{ state: { session_state: number } }>('neighbor', US);
     expect(j.state.session_state).toBe(6); // ESTABLISHED
   });
 
   it('keepalives flow', async () => {
-    await waitFor(() => state(GOBGP) === 'Established', 'GoBGP Established', 30_000);
-    const before = speaker.peers().find((p) => p.address === GOBGP)?.messagesIn.keepalive ?? 0;
+    await untilEstablished(GOBGP, 'GoBGP Established');
+    const before = snapshot(GOBGP)?.messagesIn.keepalive ?? 0;
     await new Promise((r) => setTimeout(r, 4000));
-    expect(speaker.peers().find((p) => p.address === GOBGP)?.messagesIn.keepalive ?? 0).toBeGreaterThan(before);
+    expect(snapshot(GOBGP)?.messagesIn.keepalive ?? 0).toBeGreaterThan(before);
   });
 
   it('gobgp neighbor disable is seen as Cease 6/2', async () => {
-    await waitFor(() => state(GOBGP) === 'Established', 'GoBGP Established', 30_000);
+    await untilEstablished(GOBGP, 'GoBGP Established');
     downs.length = 0;
     await gobgp.gobgp('neighbor', US, 'disable');
     await waitFor(() => downs.some((d) => d.peer === GOBGP), 'down from GoBGP');
@@ -177,11 +182,11 @@ describe('against gobgpd', () => {
     if (d?.kind !== 'notification-received') return;
     expect([d.notification.code, d.notification.subcode]).toEqual([6, 2]);
     await gobgp.gobgp('neighbor', US, 'enable');
-    await waitFor(() => state(GOBGP) === 'Established', 'GoBGP back', 30_000);
+    await untilEstablished(GOBGP, 'GoBGP back');
   });
 
   it('our shutdown reaches GoBGP with Cease 6/2', async () => {
-    await waitFor(() => state(GOBGP) === 'Established', 'GoBGP Established', 30_000);
+    await untilEstablished(GOBGP, 'GoBGP Established');
     await speaker.shutdown(GOBGP, 'bye gobgp');
     await waitFor(async () => (await gobgp.json<{ state: { session_state: number } }>('neighbor', US)).state.session_state !== 6, 'GoBGP sees it down');
     // GoBGP logs the NOTIFICATION it received as JSON, with the decoded RFC 9003 text.
@@ -190,12 +195,12 @@ describe('against gobgpd', () => {
     await waitFor(() => received().some((r) => r['Communicated-Reason'] === 'bye gobgp'), 'GoBGP logs the notification', 5000);
     expect(received().find((r) => r['Communicated-Reason'] === 'bye gobgp')).toMatchObject({ Code: 6, Subcode: 2 });
     speaker.enable(GOBGP);
-    await waitFor(() => state(GOBGP) === 'Established', 'GoBGP back', 30_000);
+    await untilEstablished(GOBGP, 'GoBGP back');
   });
 
   it('a restart of gobgpd brings the session back', async () => {
-    await waitFor(() => state(GOBGP) === 'Established', 'GoBGP Established', 30_000);
+    await untilEstablished(GOBGP, 'GoBGP Established');
     await gobgp.restart();
-    await waitFor(() => state(GOBGP) === 'Established', 'GoBGP back after restart', 30_000);
+    await untilEstablished(GOBGP, 'GoBGP back after restart');
   });
 });
