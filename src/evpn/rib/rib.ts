@@ -22,8 +22,8 @@
  * - MAC mobility (RFC 7432 §15): a local MAC that the Loc-RIB holds from a
  *   remote route is originated with that sequence number + 1; when a peer
  *   advertises a higher sequence number for a MAC we originate, ours is
- *   withdrawn (§15.1). More than `dupMaxMoves` moves of one MAC within
- *   `dupWindow` seconds mark it duplicate and freeze it (FRR's defaults:
+ *   withdrawn (§15.1). The `dupMaxMoves`th move of one MAC within
+ *   `dupWindow` seconds marks it duplicate and freezes it (FRR's defaults:
  *   5 moves in 180 s) until clearDuplicate().
  * - Graceful restart (RFC 4724 §4.2): on a graceful down the peer's routes
  *   stay, marked stale; End-of-RIB from the peer or the restart time running

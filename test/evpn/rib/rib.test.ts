@@ -240,7 +240,7 @@ describe('MAC mobility (RFC 7432 §15)', () => {
     expect((rec.all.at(-1) as { best: MacBest }).best).toMatchObject({ local: true, seq: 2 });
   });
 
-  it('more than 5 moves in 180 s mark the MAC duplicate and freeze it, counted and logged (fake clock)', () => {
+  it('the fifth move within 180 s marks the MAC duplicate and freeze it, counted and logged (fake clock)', () => {
     let seq = 0;
     let t = 10;
     // remote seq 0, then local (1), remote (2), local (3), remote (4): four moves
