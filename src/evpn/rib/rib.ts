@@ -952,10 +952,7 @@ export class EvpnRib {
   private withdrawLocalPaths(rib: EviRib, e: LocalEntry): void {
     for (const p of e.paths) {
       this.removeMacPath(rib, p);
-      const r: MacIpRoute = { type: 2, rd: this.rdTexts[p.rdId], esi: ESI_ZERO, ethTag: 0, mac: macOf(p), label1: p.label1 };
-      const ip = ipOfPath(p.ip);
-      if (ip) r.ip = ip;
-      this.unadvertise(r);
+      this.unadvertise(this.routeOf(p));
       this.release(p.attrs);
     }
     e.paths = [];
@@ -1127,12 +1124,17 @@ export class EvpnRib {
     }));
   }
 
-  private type2View(p: Type2Path, best: boolean): PathView {
+  /** The route a type-2 path holds, rebuilt from its compact fields. */
+  private routeOf(p: Type2Path): MacIpRoute {
     const route: MacIpRoute = { type: 2, rd: this.rdTexts[p.rdId], esi: p.esi, ethTag: p.ethTag, mac: macOf(p), label1: p.label1 };
     const ip = ipOfPath(p.ip);
     if (ip) route.ip = ip;
     if (p.label2 !== NO_LABEL) route.label2 = p.label2;
-    return { route, attrs: p.attrs, flags: p.flags, stamp: p.stamp, best };
+    return route;
+  }
+
+  private type2View(p: Type2Path, best: boolean): PathView {
+    return { route: this.routeOf(p), attrs: p.attrs, flags: p.flags, stamp: p.stamp, best };
   }
 
   private isBestAnywhere(p: Type2Path): boolean {
