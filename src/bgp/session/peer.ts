@@ -164,7 +164,6 @@ export class Peer {
   private readonly conns: { out?: Conn; in?: Conn } = {};
   private readonly peerTimers = new Map<TimerName, NodeJS.Timeout>();
   private establishedAt: number | undefined;
-  private negotiated: Negotiated | undefined;
   private readonly msgIn = counters();
   private readonly msgOut = counters();
   private closeWaiters: Array<() => void> = [];
@@ -279,8 +278,8 @@ export class Peer {
       snap.lastError = describeReason(this.fsm.lastError);
       snap.lastErrorReason = this.fsm.lastError;
     }
-    const n = this.negotiated;
-    if (n && this.establishedAt !== undefined) {
+    const n = fsmEstablishedConn(this.fsm)?.negotiated;
+    if (n) {
       snap.negotiated = {
         holdTime: n.holdTime,
         keepaliveTime: n.keepaliveTime,
@@ -429,7 +428,6 @@ export class Peer {
       }
       case 'established':
         this.establishedAt = Date.now();
-        this.negotiated = a.negotiated;
         this.log?.info({ peer: this.address, holdTime: a.negotiated.holdTime, families: a.negotiated.families }, 'bgp session established');
         this.listener.established(this, a.negotiated);
         return;
