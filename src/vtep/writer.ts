@@ -17,7 +17,9 @@
  *   allowed, the diff covers just those MACs (diffMacs), their rows found in
  *   a UcastIndex kept in step with the monitor's changes. Anything else
  *   (flood lists, manual entries, logical switches, another writer's rows,
- *   a resync) brings a full diff, which rebuilds the index.
+ *   a resync) brings a full diff, which rebuilds the index. Such a plan is
+ *   diffed a slice of MACs at a time (macBatches), so a large one starts
+ *   writing after its first slice instead of after the whole diff.
  * - Echoes: a monitor update that only shows rows our own commits touched
  *   (their echo, RFC 7047 §4.1.6) needs no new diff; any other change does.
  *   Updates that arrive while a transaction is in flight are judged once its
@@ -40,14 +42,14 @@
  * One writer per managed switch, over that switch's own connection (see
  * switch.ts: two managed switches must not share a database).
  */
-import { batches, bindBatch, learnUuids, touchedRows } from './reconcile/batch.js';
+import { PlanNames, batches, bindBatch, learnUuids, touchedRows } from './reconcile/batch.js';
 import { encodeOps } from './ovsdb/codec/jsonrpc.js';
 import type { EncodedOps } from './ovsdb/codec/jsonrpc.js';
 import type { Batch, BatchOptions } from './reconcile/batch.js';
 import { desired } from './reconcile/desired.js';
 import { diff, diffMacs } from './reconcile/diff.js';
 import { UcastIndex } from './reconcile/ucast-index.js';
-import type { ObservedState, ReconcileInputs, SkippedInput } from './reconcile/types.js';
+import type { ObservedState, ReconcileDiff, ReconcileInputs, SkippedInput } from './reconcile/types.js';
 
 export const VTEP_DB = 'hardware_vtep';
 
@@ -80,7 +82,7 @@ export interface WriterStats {
   plans: number;
   /** of those, diffs over changed MACs only (the rest covered the whole remote side) */
   macPlans: number;
-  /** from the last diff: rows wanted, changes planned and not yet committed, extra rows held back, inputs skipped, rows of missing switches */
+  /** from the last diff: rows wanted, changes planned and not yet committed (a MAC not yet diffed counts as one), extra rows held back, inputs skipped, rows of missing switches */
   desiredRows: number;
   pendingChanges: number;
   deletesHeld: number;
@@ -292,43 +294,93 @@ export class VtepWriter {
     this.echoes.clear();
     const c = this.counters;
     c.plans++;
-    let d;
-    if (keyed && this.index && this.source.inputsFor) {
+    if (keyed) {
       c.macPlans++;
-      const index = this.index;
-      const want = desired(this.source.inputsFor(macs));
-      d = diffMacs(want, seen, macs, index, { allowDeletes });
-      // The rows these MACs had (the index shows our earlier commits) give way to what they want now.
-      for (const [ls, set] of macs) {
-        for (const mac of set) {
-          if (want.switches.has(ls) && index.get(ls, mac) !== undefined) c.desiredRows--;
-          if (want.ucast.get(ls)?.has(mac)) c.desiredRows++;
-        }
-      }
-    } else {
-      const want = desired(this.source.inputs());
-      this.index = new UcastIndex(want.switches, seen);
-      d = diff(want, seen, { allowDeletes }, this.index);
-      c.desiredRows = want.ucastRows + want.mcast.size;
-      this.lastSkipped = want.skipped;
-      c.skippedInputs = want.skipped.length;
-      c.deletesHeld = d.deletesHeld;
+      // Until its slice is diffed, each MAC counts as one pending change.
+      let n = 0;
+      for (const set of macs.values()) n += set.size;
+      c.pendingChanges = n;
+      this.options.onStats?.(this.stats);
+      return newPlan(this.macBatches(macs, allowDeletes));
     }
-    c.pendingChanges = d.changes.length;
+    const want = desired(this.source.inputs());
+    this.index = new UcastIndex(want.switches, seen);
+    const d = diff(want, seen, { allowDeletes }, this.index);
+    c.desiredRows = want.ucastRows + want.mcast.size;
+    this.lastSkipped = want.skipped;
+    c.skippedInputs = want.skipped.length;
+    c.deletesHeld = d.deletesHeld;
     c.missingSwitch = d.missingSwitch;
+    c.pendingChanges = d.changes.length;
     this.options.onStats?.(this.stats);
     if (d.changes.length === 0) return undefined;
-    return { batches: batches(d, this.options), taken: undefined, ready: undefined, done: false, known: new Map() };
+    return newPlan(batches(d, this.options));
   }
 
-  /** Send the plan's ready transaction; while the server commits it, prepare the next. */
-  private send(plan: Plan): Flight {
+  /**
+   * The batches of a plan over changed MACs, diffed a slice at a time as
+   * its batches are taken: the first transaction goes out after one slice's
+   * diff, and each later slice is diffed while the server commits the one
+   * before. Slices hold disjoint MACs, so commits whose echo is still owed
+   * touch no row a later slice looks up; a locator an earlier slice inserts
+   * is named, not inserted again (PlanNames). The first slice that drops a
+   * reference to a locator is diffed together with all the rest, so every
+   * locator the server may collect is bundled with its users (diff.ts).
+   */
+  private *macBatches(macs: ReadonlyMap<string, ReadonlySet<string>>, allowDeletes: boolean): Generator<Batch, void, undefined> {
+    const names = new PlanNames();
+    const slices = sliceMacs(macs, MACS_PER_DIFF);
+    for (let next = slices.next(); !next.done; ) {
+      let slice = next.value;
+      const seen = this.source.observe();
+      const index = this.index;
+      if (!seen || !index) {
+        // Disconnected or resynced mid-plan: what is left needs a full diff.
+        this.dirtyAll = true;
+        return;
+      }
+      next = slices.next();
+      let s = this.diffSlice(slice, seen, index, allowDeletes);
+      if (!next.done && releasesLocator(s.diff)) {
+        for (; !next.done; next = slices.next()) slice = mergeMacs(slice, next.value);
+        s = this.diffSlice(slice, seen, index, allowDeletes);
+      }
+      const c = this.counters;
+      c.desiredRows += s.desiredDelta;
+      c.pendingChanges += s.diff.changes.length - s.macs;
+      yield* batches(s.diff, this.options, names);
+    }
+  }
+
+  /** A diff over one slice of MACs, with how it changes the desired row count. */
+  private diffSlice(
+    slice: ReadonlyMap<string, ReadonlySet<string>>, seen: ObservedState, index: UcastIndex, allowDeletes: boolean,
+  ): { diff: ReconcileDiff; desiredDelta: number; macs: number } {
+    const want = desired((this.source.inputsFor as NonNullable<WriterSource['inputsFor']>)(slice));
+    const d = diffMacs(want, seen, slice, index, { allowDeletes });
+    // The rows these MACs had (the index shows our earlier commits) give way to what they want now.
+    let delta = 0;
+    let n = 0;
+    for (const [ls, set] of slice) {
+      n += set.size;
+      for (const mac of set) {
+        if (want.switches.has(ls) && index.get(ls, mac) !== undefined) delta--;
+        if (want.ucast.get(ls)?.has(mac)) delta++;
+      }
+    }
+    return { diff: d, desiredDelta: delta, macs: n };
+  }
+
+  /**
+   * Send the plan's ready transaction; while the server commits it, prepare
+   * the next. The flight is set first: preparing may read the monitor's
+   * cache, and the updates that brings must be held for this reply.
+   */
+  private send(plan: Plan): void {
     const ready = plan.ready as { batch: Batch; ops: EncodedOps };
     plan.ready = undefined;
-    const t0 = performance.now();
-    const reply = this.transactor.transact(this.db, ready.ops);
+    this.flight = { batch: ready.batch, reply: this.transactor.transact(this.db, ready.ops), t0: performance.now() };
     this.prepare(plan);
-    return { batch: ready.batch, reply, t0 };
   }
 
   /** Build, bind and encode the plan's next transaction, if its locators are known. */
@@ -376,9 +428,9 @@ export class VtepWriter {
             plan = undefined;
             continue;
           }
-          this.flight = this.send(plan);
+          this.send(plan);
         }
-        const done = this.flight;
+        const done = this.flight as Flight;
         const r = await done.reply;
         this.flight = undefined;
         const held = this.heldChanges;
@@ -396,16 +448,21 @@ export class VtepWriter {
           this.retryMs = Math.min(this.retryMs * 2, this.options.retryMaxMs ?? 8000);
           continue;
         }
-        // The next transaction goes out before the bookkeeping of this one.
-        if (plan.ready && !this.closed) this.flight = this.send(plan);
+        // The next transaction goes out before the rest of this one's bookkeeping;
+        // it may name the locators this one inserted, and preparing it may bring
+        // this one's echo (see send).
         const b = done.batch;
+        for (const [name, uuid] of learnUuids(b, r.value)) plan.known.set(name, uuid);
+        for (const u of touchedRows(b, r.value)) this.echoes.add(u);
+        if (!this.closed) {
+          this.prepare(plan);
+          if (plan.ready) this.send(plan);
+        }
         this.retryMs = this.options.retryMinMs ?? 500;
         c.transactions++;
         c.rowsWritten += b.counts.inserted + b.counts.updated;
         c.rowsDeleted += b.counts.deleted;
         c.pendingChanges = Math.max(0, c.pendingChanges - b.changes);
-        for (const [name, uuid] of learnUuids(b, r.value)) plan.known.set(name, uuid);
-        for (const u of touchedRows(b, r.value)) this.echoes.add(u);
         if (held.length > 0 && this.external(held)) this.observedDirty = true;
         this.options.onStats?.(this.stats);
       }
@@ -415,4 +472,44 @@ export class VtepWriter {
       else if (!this.closed) void this.run();
     }
   }
+}
+
+/** MACs per diff of a plan over changed MACs: about ten transactions' worth. */
+const MACS_PER_DIFF = 1000;
+
+function newPlan(batches: Iterator<Batch, void>): Plan {
+  return { batches, taken: undefined, ready: undefined, done: false, known: new Map() };
+}
+
+/** The MACs of `macs` (by logical switch) in slices of at most `size`. */
+function* sliceMacs(macs: ReadonlyMap<string, ReadonlySet<string>>, size: number): Generator<Map<string, Set<string>>, void, undefined> {
+  let slice = new Map<string, Set<string>>();
+  let n = 0;
+  for (const [ls, set] of macs) {
+    for (const mac of set) {
+      let s = slice.get(ls);
+      if (s === undefined) slice.set(ls, (s = new Set()));
+      s.add(mac);
+      if (++n === size) {
+        yield slice;
+        slice = new Map();
+        n = 0;
+      }
+    }
+  }
+  if (n > 0) yield slice;
+}
+
+function mergeMacs(into: Map<string, Set<string>>, from: ReadonlyMap<string, ReadonlySet<string>>): Map<string, Set<string>> {
+  for (const [ls, set] of from) {
+    const s = into.get(ls);
+    if (s === undefined) into.set(ls, new Set(set));
+    else for (const mac of set) s.add(mac);
+  }
+  return into;
+}
+
+/** Whether a change drops a row's reference to a locator (which the server may then collect). */
+function releasesLocator(d: ReconcileDiff): boolean {
+  return d.changes.some((c) => c.kind === 'delete-ucast' || (c.kind === 'update-ucast' && c.locator !== undefined));
 }

@@ -10,6 +10,8 @@
  * binds to the uuid the earlier commit returned (bindBatch / learnUuids).
  * A unit is never split: a batch exceeds `maxRows` only when one flood set
  * needs more new locators than that, or a bundle (see diff.ts) is larger.
+ * The diffs of one plan share their uuid-names (PlanNames): a locator a
+ * later diff asks for again is the one an earlier batch inserts, not a second.
  *
  * With `guardInserts`, inserts of Ucast/Mcast rows are guarded by a `wait`
  * (§5.2.6, timeout 0) that no row with the same natural key exists, so a
@@ -124,16 +126,21 @@ function groups(changes: readonly Change[], bundles: readonly number[][]): Chang
   return out;
 }
 
+/** uuid-names (§5.2.1) given to the locators and sets one plan inserts, shared by its diffs' batches. */
+export class PlanNames {
+  /** locator key → uuid-name */
+  readonly locators = new Map<LocatorKey, string>();
+  sets = 0;
+}
+
 /**
  * The batches of a diff, built one at a time as they are taken, so a writer
  * can build the next while the previous is in flight.
  */
-export function* batches(d: ReconcileDiff, options: BatchOptions = {}): Generator<Batch, void, undefined> {
+export function* batches(d: ReconcileDiff, options: BatchOptions = {}, names = new PlanNames()): Generator<Batch, void, undefined> {
   const maxRows = Math.max(1, options.maxRows ?? DEFAULT_MAX_ROWS);
   const guard = options.guardInserts ?? false;
-  /** locator key → uuid-name, for locators inserted by this plan */
-  const named = new Map<LocatorKey, string>();
-  let sets = 0;
+  const named = names.locators;
   let cur: Batch | undefined;
 
   const open = (): Batch => {
@@ -172,7 +179,7 @@ export function* batches(d: ReconcileDiff, options: BatchOptions = {}): Generato
   const setRef = (b: Batch, s: SetRef): Ref => {
     if ('uuid' in s) return ['uuid', s.uuid];
     const refs = s.insert.map((r) => locRef(b, r));
-    const n = `set${sets++}`;
+    const n = `set${names.sets++}`;
     b.ops.push({ op: 'insert', table: 'Physical_Locator_Set', row: { locators: ['set', refs] }, 'uuid-name': n });
     b.rows++;
     b.counts.inserted++;
