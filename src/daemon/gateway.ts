@@ -321,7 +321,9 @@ export class Gateway {
 
   private onDeltas(batch: readonly RibDelta[]): void {
     for (const s of this.sinks) s.applyRibDeltas(batch);
-    // One info line per VNI and event: what the switches are about to learn.
+    // One debug line per VNI and event: what the switches are about to learn.
+    // Not info: a table arriving would log a line per UPDATE (the progress lines say how it goes).
+    if (!this.log.isLevelEnabled('debug')) return;
     const perVni = new Map<number, { macs: number; removed: number; floods: number }>();
     for (const d of batch) {
       let c = perVni.get(d.vni);
@@ -331,7 +333,7 @@ export class Gateway {
       else c.floods++;
     }
     for (const [vni, c] of perVni) {
-      this.log.info({ vni, ...c }, `VNI ${vni}: ${c.macs} MAC routes best, ${c.floods} flood members, ${c.removed} removed`);
+      this.log.debug({ vni, ...c }, `VNI ${vni}: ${c.macs} MAC routes best, ${c.floods} flood members, ${c.removed} removed`);
     }
   }
 

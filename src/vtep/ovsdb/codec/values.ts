@@ -152,6 +152,8 @@ export function decodeDatum(json: unknown, t: ColumnType): ValueResult<Datum> {
     }
     return { ok: true, value: out };
   }
+  // A bare atom in a scalar or optional column, the common case: no set to build.
+  if (kind !== 'set' && !(Array.isArray(json) && json[0] === 'set')) return decodeAtom(json, t.key);
   const elems = setElements(json);
   const atoms: Atom[] = [];
   for (const e of elems) {
