@@ -11,7 +11,7 @@ import { DEFAULTS, LOG_LEVELS } from './types.js';
 import type { ApiConfig, BgpConfig, Config, ConfigResult, EviConfig, EvpnConfig, ListenConfig, LogLevel, PeerConfig, VtepConfig, VtepSslConfig } from './types.js';
 import {
   checkBoolean, checkHoldTime, checkInteger, checkIp, checkOneOf, checkOvsdbTarget, checkRouterId, checkString, checkVni,
-  ipFamily, parseRouteDistinguisher, parseRouteTarget, show,
+  checkRouteDistinguisher, checkRouteTarget, ipFamily, show,
 } from './values.js';
 import type { Checked } from './values.js';
 
@@ -238,8 +238,8 @@ function walkRts(w: Walker, path: string, v: unknown, allowAny: boolean): string
     return undefined;
   }
   const rts = items.map((item, i) => {
-    const r = parseRouteTarget(item, allowAny);
-    if (r.ok) return r.value.text;
+    const r = checkRouteTarget(item, allowAny);
+    if (r.ok) return r.value;
     w.fail(`${path}[${i}]`, r.reason);
     return undefined;
   });
@@ -257,8 +257,8 @@ function walkEvi(w: Walker, path: string, v: unknown): EviConfig | undefined {
   const m = w.mapping(path, v, KEYS.evi);
   if (m === undefined) return undefined;
   const evi: EviConfig = { vni: w.required(m, path, 'vni', checkVni) ?? 0 };
-  const rd = w.optional(m, path, 'rd', parseRouteDistinguisher);
-  if (rd !== undefined) evi.rd = rd.text;
+  const rd = w.optional(m, path, 'rd', checkRouteDistinguisher);
+  if (rd !== undefined) evi.rd = rd;
   if ('import_rts' in m) {
     const rts = walkRts(w, at(path, 'import_rts'), m.import_rts, true);
     if (rts !== undefined) evi.import_rts = rts;

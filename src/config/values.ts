@@ -3,12 +3,13 @@
  * reason it is wrong, worded to follow "KEY.PATH: " in an error line.
  *
  * Route distinguishers (RFC 4364 §4.2) and route targets (RFC 4360 §4,
- * RFC 5668 §2) in text: "AS2:N" (type 0, N < 2^32), "IPv4:N" (type 1,
- * N < 2^16), "AS4:N" (type 2, AS > 65535, N < 2^16); route targets also
- * "*:N" (any AS, import only, as FRR). The "AS4L:N" / "AS.AS:N" notations are
- * not accepted.
+ * RFC 5668 §2) are read by the evpn codec (src/evpn/rd.ts): "AS2:N" (type 0,
+ * N < 2^32), "IPv4:N" (type 1, N < 2^16), "AS4:N" (type 2, AS > 65535,
+ * N < 2^16). The config adds "*:N" for route targets (any AS, import only, as
+ * FRR) and leaves out the codec's "ASL:N" notation and AS 0.
  */
 import { Address4, Address6 } from 'ip-address';
+import { formatAdminAssigned, parseAdminAssigned } from '../evpn/rd.js';
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
 
@@ -127,54 +128,41 @@ export function checkVni(v: unknown): Checked<number> {
   return checkInteger(v, 1, 16777215);
 }
 
-export type AdminField = { kind: 'as2'; as: number } | { kind: 'as4'; as: number } | { kind: 'ipv4'; addr: string } | { kind: 'any' };
+/** The config's wording of a number too large for the value's type (the evpn parser's `number` fault). */
+const NUMBER_RANGE = {
+  0: '0..4294967295 after a 2-octet AS',
+  1: '0..65535 after an IPv4 address',
+  2: '0..65535 after a 4-octet AS',
+} as const;
 
-/** A route distinguisher or route target parsed from text. */
-export interface RdRtValue {
-  /** RFC 4364 §4.2 type: 0 (2-octet AS), 1 (IPv4), 2 (4-octet AS); null for "*". */
-  type: 0 | 1 | 2 | null;
-  admin: AdminField;
-  assigned: number;
-  /** Canonical text ("65000:5000", "192.0.2.10:5000", "*:5000"). */
-  text: string;
-}
-
-function parseAdminAssigned(v: unknown, what: string, allowAny: boolean): Checked<RdRtValue> {
+/** Canonical text of an RD or RT; the syntax is the evpn codec's, the wording and the forms offered are the config's. */
+function checkAdminAssigned(v: unknown, what: string, allowAny: boolean): Checked<string> {
   const forms = allowAny ? 'ASN:N, IPv4:N or *:N' : 'ASN:N or IPv4:N';
   const shape = bad(`must be a ${what} ${forms}, got ${show(v)}`);
   if (typeof v !== 'string') return shape;
-  const colon = v.lastIndexOf(':');
-  if (colon < 0) return shape;
-  const adminText = v.slice(0, colon);
-  const nText = v.slice(colon + 1);
-  if (!DIGITS.test(nText)) return shape;
-  const n = Number(nText);
-  if (adminText === '*') {
-    if (!allowAny) return shape;
+  if (v.startsWith('*:')) {
+    if (!allowAny || !DIGITS.test(v.slice(2))) return shape;
+    const n = Number(v.slice(2));
     if (n > 0xffffffff) return bad(`assigned number must be 0..4294967295, got ${show(v)}`);
-    return ok({ type: null, admin: { kind: 'any' }, assigned: n, text: `*:${n}` });
+    return ok(`*:${n}`);
   }
-  if (isIpv4(adminText)) {
-    if (n > 0xffff) return bad(`assigned number must be 0..65535 after an IPv4 address, got ${show(v)}`);
-    return ok({ type: 1, admin: { kind: 'ipv4', addr: adminText }, assigned: n, text: `${adminText}:${n}` });
-  }
-  if (!DIGITS.test(adminText)) return shape;
-  const as = Number(adminText);
-  if (as < 1 || as > 0xffffffff) return bad(`AS must be 1..4294967295, got ${show(v)}`);
-  if (as <= 0xffff) {
-    if (n > 0xffffffff) return bad(`assigned number must be 0..4294967295 after a 2-octet AS, got ${show(v)}`);
-    return ok({ type: 0, admin: { kind: 'as2', as }, assigned: n, text: `${as}:${n}` });
-  }
-  if (n > 0xffff) return bad(`assigned number must be 0..65535 after a 4-octet AS, got ${show(v)}`);
-  return ok({ type: 2, admin: { kind: 'as4', as }, assigned: n, text: `${as}:${n}` });
+  // The config takes the AS as a plain number: "100L:7" (a type 2 value with a 2-octet AS) is not offered.
+  if (/[Ll]:[^:]*$/.test(v)) return shape;
+  const r = parseAdminAssigned(v);
+  if (!r.ok && r.fault !== 'number') return r.fault === 'as' ? bad(`AS must be 1..4294967295, got ${show(v)}`) : shape;
+  const read = r.ok ? r.value : r.read;
+  // AS 0 is reserved (RFC 7607): refused like any AS out of range, before the number is looked at.
+  if (read.type !== 1 && read.admin === 0) return bad(`AS must be 1..4294967295, got ${show(v)}`);
+  if (!r.ok) return bad(`assigned number must be ${NUMBER_RANGE[read.type]}, got ${show(v)}`);
+  return ok(formatAdminAssigned(r.value));
 }
 
-export function parseRouteDistinguisher(v: unknown): Checked<RdRtValue> {
-  return parseAdminAssigned(v, 'route distinguisher', false);
+export function checkRouteDistinguisher(v: unknown): Checked<string> {
+  return checkAdminAssigned(v, 'route distinguisher', false);
 }
 
 /** `allowAny`: accept "*:N" (import lists only). */
-export function parseRouteTarget(v: unknown, allowAny: boolean): Checked<RdRtValue> {
+export function checkRouteTarget(v: unknown, allowAny: boolean): Checked<string> {
   if (!allowAny && typeof v === 'string' && v.startsWith('*:')) return bad(`"*:N" is only allowed in import_rts, got ${show(v)}`);
-  return parseAdminAssigned(v, 'route target', allowAny);
+  return checkAdminAssigned(v, 'route target', allowAny);
 }

@@ -23,43 +23,49 @@ export interface AdminAssigned {
 
 export type TextResult<T> = { ok: true; value: T } | { ok: false; error: string };
 
+/**
+ * Why a text is not an "A:N" value, for callers that word errors their own way
+ * (the config names the key): `form` when it is not ADMIN:NUMBER with an IPv4
+ * address or a decimal AS, `as` when the AS does not fit 4 octets, `number`
+ * when the assigned number is too large for the value's type (`read` is the
+ * value as written, number out of range).
+ */
+export type AdminAssignedError =
+  | { ok: false; error: string; fault: 'form' | 'as' }
+  | { ok: false; error: string; fault: 'number'; read: AdminAssigned };
+
 const MAX16 = 0xffff;
 const MAX32 = 0xffffffff;
+const DIGITS = /^[0-9]+$/;
 
-function parseDecimal(s: string, max: number): number | undefined {
-  if (s.length === 0 || s.length > 10) return undefined;
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return undefined;
-    n = n * 10 + c;
-  }
-  return n <= max ? n : undefined;
-}
-
-/** Parses "A:N" in any of the three forms; the type follows from the administrator part. */
-export function parseAdminAssigned(text: string): TextResult<AdminAssigned> {
+/**
+ * Parses "A:N" in any of the three forms; the type follows from the administrator part.
+ * The form of both parts is checked before their ranges, so a fault of `as` or
+ * `number` means the text is otherwise well formed. Leading zeros are allowed.
+ */
+export function parseAdminAssigned(text: string): { ok: true; value: AdminAssigned } | AdminAssignedError {
   const colon = text.lastIndexOf(':');
-  if (colon <= 0 || colon === text.length - 1) return { ok: false, error: `"${text}": expected ADMIN:NUMBER` };
   const left = text.slice(0, colon);
   const right = text.slice(colon + 1);
+  if (colon <= 0 || !DIGITS.test(right)) return { ok: false, fault: 'form', error: `"${text}": expected ADMIN:NUMBER` };
+  // Number() of a digit string rounds monotonically, so range checks stay exact past 2^53.
+  const n = Number(right);
   if (left.includes('.')) {
     const ip = parseIpv4(left);
-    if (ip === undefined) return { ok: false, error: `"${text}": "${left}" is not an IPv4 address` };
-    const n = parseDecimal(right, MAX16);
-    if (n === undefined) return { ok: false, error: `"${text}": with an IPv4 administrator the number must be 0..65535` };
+    if (ip === undefined) return { ok: false, fault: 'form', error: `"${text}": "${left}" is not an IPv4 address` };
+    if (n > MAX16) return { ok: false, fault: 'number', read: { type: 1, admin: ip, assigned: n }, error: `"${text}": with an IPv4 administrator the number must be 0..65535` };
     return { ok: true, value: { type: 1, admin: ip, assigned: n } };
   }
   const forced4 = left.endsWith('L') || left.endsWith('l');
-  const as = parseDecimal(forced4 ? left.slice(0, -1) : left, MAX32);
-  if (as === undefined) return { ok: false, error: `"${text}": "${left}" is not an AS number (0..4294967295)` };
+  const asText = forced4 ? left.slice(0, -1) : left;
+  if (!DIGITS.test(asText)) return { ok: false, fault: 'form', error: `"${text}": "${left}" is not an AS number (0..4294967295)` };
+  const as = Number(asText);
+  if (as > MAX32) return { ok: false, fault: 'as', error: `"${text}": "${left}" is not an AS number (0..4294967295)` };
   if (forced4 || as > MAX16) {
-    const n = parseDecimal(right, MAX16);
-    if (n === undefined) return { ok: false, error: `"${text}": with a 4-octet AS the number must be 0..65535` };
+    if (n > MAX16) return { ok: false, fault: 'number', read: { type: 2, admin: as, assigned: n }, error: `"${text}": with a 4-octet AS the number must be 0..65535` };
     return { ok: true, value: { type: 2, admin: as, assigned: n } };
   }
-  const n = parseDecimal(right, MAX32);
-  if (n === undefined) return { ok: false, error: `"${text}": the number must be 0..4294967295` };
+  if (n > MAX32) return { ok: false, fault: 'number', read: { type: 0, admin: as, assigned: n }, error: `"${text}": the number must be 0..4294967295` };
   return { ok: true, value: { type: 0, admin: as, assigned: n } };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { decodeRd, encodeRd, parseRd } from '../../../src/evpn/rd.js';
+import { decodeRd, encodeRd, parseAdminAssigned, parseRd } from '../../../src/evpn/rd.js';
 import { canonicalIpv6, formatIp, formatMac, parseIp, parseMac, readIpv6 } from '../../../src/evpn/addr.js';
 import { ingressReplicationPmsi, readPmsiTunnel } from '../../../src/evpn/pmsi.js';
 
@@ -26,6 +26,16 @@ describe('route distinguishers (RFC 4364 §4.2)', () => {
     expect(parseRd('01.2.3.4:1').ok).toBe(false);
     expect(decodeRd(Buffer.from('0003000000000000', 'hex')).ok).toBe(false);
     expect(decodeRd(Buffer.alloc(7)).ok).toBe(false);
+  });
+  it('reads leading zeros and says which part is wrong', () => {
+    expect(parseRd('065000:04294967295')).toEqual({ ok: true, value: '65000:4294967295' });
+    expect(parseAdminAssigned('x:1')).toMatchObject({ ok: false, fault: 'form' });
+    expect(parseAdminAssigned('192.0.2.1:x')).toMatchObject({ ok: false, fault: 'form' });
+    expect(parseAdminAssigned('4294967296:x')).toMatchObject({ ok: false, fault: 'form' });
+    expect(parseAdminAssigned('4294967296:1')).toMatchObject({ ok: false, fault: 'as' });
+    expect(parseAdminAssigned('0:4294967296')).toMatchObject({ ok: false, fault: 'number', read: { type: 0, admin: 0 } });
+    expect(parseAdminAssigned('192.0.2.1:65536')).toMatchObject({ ok: false, fault: 'number', read: { type: 1 } });
+    expect(parseAdminAssigned('100L:65536')).toMatchObject({ ok: false, fault: 'number', read: { type: 2, admin: 100 } });
   });
   it('octets → text → octets for types 0–2', () => {
     fc.assert(
