@@ -102,8 +102,6 @@ export async function startApi(config: Config, gateway: Gateway, log: Logger): P
 
   const metrics = new MetricsRegistry();
   gateway.setMetrics(metrics);
-  // Switch writers report through their status; fold it into the counters now and then.
-  const seen = new Map<string, { rows: number; txns: number }>();
   // Reconcile lag: how long a switch has had changes waiting to be written (0 when none).
   const pendingSince = new Map<string, number>();
   const poll = setInterval(() => {
@@ -114,11 +112,6 @@ export async function startApi(config: Config, gateway: Gateway, log: Logger): P
       } else pendingSince.delete(s.name);
       const since = pendingSince.get(s.name);
       metrics.setReconcileLag(s.name, since === undefined ? 0 : (now - since) / 1000);
-      const before = seen.get(s.name) ?? { rows: 0, txns: 0 };
-      const w = s.writer;
-      if (w.rowsWritten + w.rowsDeleted > before.rows) metrics.rowsWritten(s.name, w.rowsWritten + w.rowsDeleted - before.rows);
-      if (w.transactions > before.txns) metrics.observeOvsdbTransaction(s.name, w.lastLatencyMs / 1000, true);
-      seen.set(s.name, { rows: w.rowsWritten + w.rowsDeleted, txns: w.transactions });
     }
   }, 2000);
   poll.unref();

@@ -157,10 +157,18 @@ export class Gateway {
     this.speaker.on('stateChange', () => this.countSessions());
   }
 
-  /** Prometheus counters (REST /metrics): sessions by state, routes in and out per peer. */
+  /**
+   * Prometheus counters (REST /metrics): sessions by state, routes in and out
+   * per peer, and per switch each transaction's latency and rows.
+   */
   setMetrics(m: GatewayMetrics): void {
     this.metrics = m;
     this.countSessions();
+    // Rows the switches wrote before the counters existed.
+    for (const [name, sw] of this.switches) {
+      const w = sw.writerStats;
+      if (w.rowsWritten + w.rowsDeleted > 0) m.rowsWritten(name, w.rowsWritten + w.rowsDeleted);
+    }
   }
 
   private countSessions(): void {
@@ -201,6 +209,10 @@ export class Gateway {
           this.setLogicalSwitchVnis(new Set([...this.switchVnis.values()].flatMap((set) => [...set])));
         },
         localMacs: (d) => this.localMacs(d.added, d.removed),
+        transaction: (t) => {
+          this.metrics?.observeOvsdbTransaction(v.switch, t.ms / 1000, t.ok);
+          if (t.written + t.deleted > 0) this.metrics?.rowsWritten(v.switch, t.written + t.deleted);
+        },
         error: (e) => this.log.warn({ switch: v.switch, code: e.code }, `switch ${v.switch}: ${e.message}`),
         lock: (held) => this.log.info({ switch: v.switch, lock: v.lock, held },
           held ? `switch ${v.switch}: holding lock ${v.lock}: this speaker writes the remote rows` : `switch ${v.switch}: lock ${v.lock} is held by another speaker: standing by`),

@@ -32,7 +32,7 @@ import type { LocalMac, LocalMacDiff, LogicalSwitchInfo } from './local-side.js'
 import { RemoteState, vniIndex } from './remote-state.js';
 import type { ManualInput, NotInstalled } from './remote-state.js';
 import { VTEP_DB, VtepWriter } from './writer.js';
-import type { WriterStats } from './writer.js';
+import type { TransactionReport, WriterStats } from './writer.js';
 import { desired } from './reconcile/desired.js';
 import type { ManagedLogicalSwitch, ObservedState, ReconcileInputs, SkippedInput } from './reconcile/types.js';
 import type { RibDelta } from '../evpn/rib/rib.js';
@@ -59,6 +59,8 @@ export interface VtepSwitchEvents {
   error?(e: VtepSwitchError): void;
   /** With `lock`: granted (this speaker writes), or held by another writer (this one stands by). */
   lock?(held: boolean): void;
+  /** A transaction of the remote rows was answered (for metrics). */
+  transaction?(t: TransactionReport): void;
 }
 
 export interface VtepSwitchError {
@@ -166,6 +168,7 @@ export class VtepSwitch {
         allowDeletes: () => this.deletesAllowed(),
       },
       onError: (e) => this.fail(e),
+      onTransaction: (t) => this.events.transaction?.(t),
     });
   }
 

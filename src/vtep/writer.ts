@@ -102,6 +102,16 @@ export interface WriterOptions extends BatchOptions {
   freshnessTimeoutMs?: number;
   onStats?: (stats: Readonly<WriterStats>) => void;
   onError?: (error: { code: string; message: string }) => void;
+  /** Each transaction answered: its latency, outcome and rows written or deleted (metrics). */
+  onTransaction?: (t: TransactionReport) => void;
+}
+
+export interface TransactionReport {
+  ms: number;
+  ok: boolean;
+  /** rows inserted or updated, and deleted; 0 when it failed */
+  written: number;
+  deleted: number;
 }
 
 interface Plan {
@@ -438,6 +448,7 @@ export class VtepWriter {
         const c = this.counters;
         c.lastLatencyMs = performance.now() - done.t0;
         if (!r.ok) {
+          this.options.onTransaction?.({ ms: c.lastLatencyMs, ok: false, written: 0, deleted: 0 });
           c.failedTransactions++;
           this.options.onError?.(r.error);
           this.options.onStats?.(this.stats);
@@ -463,6 +474,7 @@ export class VtepWriter {
         c.rowsWritten += b.counts.inserted + b.counts.updated;
         c.rowsDeleted += b.counts.deleted;
         c.pendingChanges = Math.max(0, c.pendingChanges - b.changes);
+        this.options.onTransaction?.({ ms: c.lastLatencyMs, ok: true, written: b.counts.inserted + b.counts.updated, deleted: b.counts.deleted });
         if (held.length > 0 && this.external(held)) this.observedDirty = true;
         this.options.onStats?.(this.stats);
       }

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { VtepWriter } from '../../src/vtep/writer.js';
-import type { TransactOutcome } from '../../src/vtep/writer.js';
+import type { TransactOutcome, TransactionReport } from '../../src/vtep/writer.js';
 import type { EncodedOps } from '../../src/vtep/ovsdb/codec/jsonrpc.js';
 import type { ObservedState, ReconcileInputs, RemoteMac } from '../../src/vtep/reconcile/types.js';
 import { MemDb } from './reconcile/mem-db.js';
@@ -33,6 +33,7 @@ function lab(): {
   setMacs(macs: RemoteMac[], changed?: string[]): void;
   /** MACs asked of inputsFor before each transaction went out */
   diffedBeforeTxn: number[];
+  reports: TransactionReport[];
   } {
   const db = new MemDb();
   const ls = db.addLogicalSwitch('ls0', 5000);
@@ -41,6 +42,7 @@ function lab(): {
   let view = db.observed();
   let diffed = 0;
   const diffedBeforeTxn: number[] = [];
+  const reports: TransactionReport[] = [];
   const late: { writer?: VtepWriter } = {};
   const writer = (late.writer = new VtepWriter({
     transactor: {
@@ -66,9 +68,10 @@ function lab(): {
       observe: () => view,
       allowDeletes: () => true,
     },
+    onTransaction: (t) => reports.push(t),
   }));
   return {
-    db, ls, writer, diffedBeforeTxn,
+    db, ls, writer, diffedBeforeTxn, reports,
     setMacs(macs: RemoteMac[], changed?: string[]) {
       inputs = { ...inputs, macs };
       writer.inputsChanged(changed?.map((m) => ({ logicalSwitch: ls, mac: m })));
@@ -106,6 +109,9 @@ describe('VtepWriter plans over many changed MACs', () => {
     expect([...l.db.tables.Physical_Locator.values()].map((r) => r.dst_ip)).toEqual(['192.0.2.9']);
     expect(l.writer.stats.pendingChanges).toBe(0);
     expect(l.writer.stats.desiredRows).toBe(3500);
+    // Each transaction is reported (for metrics) with the rows it wrote: the MACs and the locator.
+    expect(l.reports.every((t) => t.ok)).toBe(true);
+    expect(l.reports.slice(txnsBefore).reduce((n, t) => n + t.written, 0)).toBe(3501);
   });
 
   it('a slice that drops a locator is diffed with the rest, so a locator the server collects is never named', async () => {
