@@ -13,9 +13,7 @@ import { MetricsRegistry } from '../api/metrics.js';
 import { startApiServer } from '../api/server.js';
 import type { GatewayState, PeerView, RouteFilter, RouteView, VtepView } from '../api/state.js';
 import { OvsdbVtepDirectory } from '../api/vtep-directory.js';
-import { OvsdbClient } from '../vtep/ovsdb/client.js';
 import type { Config } from '../config/types.js';
-import { vtepTls } from './gateway.js';
 import type { Gateway } from './gateway.js';
 
 /** The REST read side over the running gateway: sessions, routes, switches. */
@@ -85,15 +83,10 @@ export async function startApi(config: Config, gateway: Gateway, log: Logger): P
   if (!opened.ok) return { ok: false, message: `config database ${remote}: ${opened.error.message}` };
   const store = opened.value;
 
+  // Names are read from each managed switch's own monitor: one connection per switch.
   const directory = new OvsdbVtepDirectory();
-  const clients: OvsdbClient[] = [];
-  for (const v of config.vteps) {
-    const client = new OvsdbClient({ remote: v.ovsdb, tls: vtepTls(v) });
-    clients.push(client);
-    const c = await client.connect();
-    if (!c.ok) return { ok: false, message: `switch ${v.switch} (${v.ovsdb}): ${c.error.message}` };
-    const added = await directory.add(client, [v.switch]);
-    if (!added.ok) return { ok: false, message: `switch ${v.switch}: ${added.error.message}` };
+  for (const [name, sw] of gateway.managedSwitches()) {
+    directory.add({ physicalSwitches: () => sw.tableRows('Physical_Switch'), logicalSwitches: () => sw.tableRows('Logical_Switch') }, [name]);
   }
 
   const feed = (entries: readonly ManualConnectionEntry[]): void => gateway.setManual(entries);
@@ -125,7 +118,6 @@ export async function startApi(config: Config, gateway: Gateway, log: Logger): P
       unsubscribe();
       await server.app.close();
       await store.close();
-      await Promise.all(clients.map((c) => c.close()));
       // The managed config database keeps running for the next start to adopt (DESIGN.md §4).
       managed?.release();
     },

@@ -95,7 +95,7 @@ export function gracefulNotification(reason: DownReason): boolean {
 }
 
 /** The TLS files of an `ssl:` switch target, as the OVSDB client takes them. */
-export function vtepTls(v: VtepConfig): OvsdbTlsOptions | undefined {
+function vtepTls(v: VtepConfig): OvsdbTlsOptions | undefined {
   return v.ssl ? { keyFile: v.ssl.private_key, certFile: v.ssl.certificate, caFile: v.ssl.ca_cert } : undefined;
 }
 
@@ -459,6 +459,11 @@ export class Gateway {
       if (m.ipaddr) e.ipaddr = m.ipaddr;
       return e;
     });
+  }
+
+  /** The managed switches by Physical_Switch name (the REST directory reads their names). */
+  managedSwitches(): ReadonlyMap<string, VtepSwitch> {
+    return this.switches;
   }
 
   vteps(): VtepSwitchStatus[] {

@@ -420,6 +420,11 @@ export class VtepSwitch {
     return this.writer.stats;
   }
 
+  /** A monitored table's rows as last seen; empty before the first snapshot. */
+  tableRows<K extends Watched>(table: K): ReadonlyMap<string, WatchedTables[K]> {
+    return this.mon?.rows(table) ?? new Map();
+  }
+
   /** The remote-side rows last seen in the database (kept while disconnected); undefined before the first snapshot. */
   remoteRows(): ObservedState | undefined {
     const m = this.mon;
