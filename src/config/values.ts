@@ -8,7 +8,8 @@
  * N < 2^16). The config adds "*:N" for route targets (any AS, import only, as
  * FRR) and leaves out the codec's "ASL:N" notation and AS 0.
  */
-import { Address4, Address6 } from 'ip-address';
+import { Address6 } from 'ip-address';
+import { parseIpv4 } from '../bgp/wire/ipv4.js';
 import { formatAdminAssigned, parseAdminAssigned } from '../evpn/rd.js';
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -53,7 +54,7 @@ export function checkOneOf<T extends string>(v: unknown, allowed: readonly T[]):
 }
 
 function isIpv4(s: string): boolean {
-  return !s.includes('/') && Address4.isValid(s);
+  return parseIpv4(s) !== undefined;
 }
 
 function isIpv6(s: string): boolean {

@@ -1,9 +1,11 @@
 /**
  * Address text and octet helpers for the EVPN codec: MAC addresses as 48-bit
- * numbers, IPv4 as uint32 numbers, IPv6 as canonical text (RFC 5952 §4), ESIs
- * as 20 hex digits (RFC 7432 §5). Pure functions, no I/O.
+ * numbers, IPv4 as uint32 numbers (text through the wire layer's ipv4.ts), IPv6
+ * as canonical text (RFC 5952 §4), ESIs as 20 hex digits (RFC 7432 §5). Pure
+ * functions, no I/O.
  */
 
+import { formatIpv4, parseIpv4 } from '../bgp/wire/ipv4.js';
 import type { IpAddress } from './types.js';
 
 const HEX = '0123456789abcdef';
@@ -52,24 +54,6 @@ export function parseMac(text: string): number | undefined {
   const groups = sepKind === '' ? 0 : text.split(sepKind).length;
   if (sepKind !== '' && groups !== (sepKind === '.' ? 3 : 6)) return undefined;
   return value;
-}
-
-export function formatIpv4(addr: number): string {
-  return `${addr >>> 24}.${(addr >>> 16) & 255}.${(addr >>> 8) & 255}.${addr & 255}`;
-}
-
-export function parseIpv4(text: string): number | undefined {
-  const parts = text.split('.');
-  if (parts.length !== 4) return undefined;
-  let out = 0;
-  for (const p of parts) {
-    if (p.length === 0 || p.length > 3 || !/^[0-9]+$/.test(p)) return undefined;
-    if (p.length > 1 && p[0] === '0') return undefined; // no octal-looking forms
-    const n = Number(p);
-    if (n > 255) return undefined;
-    out = out * 256 + n;
-  }
-  return out;
 }
 
 /** Canonical IPv6 text of 16 octets at `off` (RFC 5952 §4: lower case, longest zero run of 2+ as "::"). */

@@ -22,7 +22,7 @@
  */
 
 import type { TextResult } from './rd.js';
-import { formatIpv4 } from './addr.js';
+import { formatIpv4 } from '../bgp/wire/ipv4.js';
 import { parseRd } from './rd.js';
 import { canonicalRouteTarget } from './ext-communities.js';
 

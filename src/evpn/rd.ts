@@ -11,7 +11,7 @@
  * defined by RFC 4364 and are rejected. Pure functions, no I/O.
  */
 
-import { formatIpv4, parseIpv4 } from './addr.js';
+import { formatIpv4, parseIpv4 } from '../bgp/wire/ipv4.js';
 
 /** The three value layouts: type 0, 1 and 2 of RFC 4364 §4.2 and RFC 4360/5668. */
 export interface AdminAssigned {

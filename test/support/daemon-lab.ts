@@ -15,6 +15,7 @@ import { endOfRib } from '../../src/bgp/wire/message.js';
 import type { UpdateMessage } from '../../src/bgp/wire/types.js';
 import { TunnelType, buildEvpnCommunities } from '../../src/evpn/ext-communities.js';
 import { EVPN_AFI, EVPN_SAFI, encodeEvpnNlri } from '../../src/evpn/nlri.js';
+import { EVPN_FAMILY } from '../../src/evpn/rib/updates.js';
 import type { MacIpRoute } from '../../src/evpn/types.js';
 import { startOvsdbServer } from './ovsdb-server.js';
 import type { OvsdbServer, OvsdbServerOptions } from './ovsdb-server.js';
@@ -82,7 +83,7 @@ export function type2Update(rd: string, macs: readonly number[], nextHop: string
 }
 
 export function evpnEndOfRib(): UpdateMessage {
-  return endOfRib({ afi: EVPN_AFI, safi: EVPN_SAFI });
+  return endOfRib(EVPN_FAMILY);
 }
 
 /** A started speaker listening on `address` (port chosen by the system), accepting `peers` only. */

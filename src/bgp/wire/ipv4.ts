@@ -1,6 +1,7 @@
 /**
  * IPv4 addresses and BGP identifiers as text (RFC 4271 §4.2, RFC 6286: the identifier
- * is a 4-octet unsigned number, shown dotted-quad).
+ * is a 4-octet unsigned number, shown dotted-quad). The one IPv4 text codec of the
+ * product: the EVPN codec and the config read and write addresses with it.
  */
 
 /** Dotted quad of 4 octets at `off`. */
@@ -8,9 +9,13 @@ export function formatIpv4At(b: Buffer, off: number): string {
   return `${b[off]}.${b[off + 1]}.${b[off + 2]}.${b[off + 3]}`;
 }
 
+// An octet without leading zeros: "010" reads as octal to inet_aton(3), so it is refused rather than guessed.
+const OCTET = '(0|[1-9][0-9]{0,2})';
+const DOTTED_QUAD = new RegExp(`^${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}$`);
+
 /** uint32 of a strict dotted quad ("192.0.2.1"), or undefined. */
 export function parseIpv4(text: string): number | undefined {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
+  const m = DOTTED_QUAD.exec(text);
   if (!m) return undefined;
   let v = 0;
   for (let i = 1; i <= 4; i++) {

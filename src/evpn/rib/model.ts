@@ -16,7 +16,7 @@ import type { EvpnCommunities } from '../ext-communities.js';
 import type { Evi } from '../evi.js';
 import type { EvpnRoute, IpAddress } from '../types.js';
 import type { OpenTable, TableKeying } from './table.js';
-import { parseIpv4 } from '../addr.js';
+import { parseIpv4 } from '../../bgp/wire/ipv4.js';
 import { mix32 } from './table.js';
 
 export interface PeerInfo {

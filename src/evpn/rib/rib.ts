@@ -36,6 +36,7 @@
 
 import type { UpdateMessage, WireError } from '../../bgp/wire/types.js';
 import { AsPathSegmentType } from '../../bgp/wire/types.js';
+import { endOfRib, endOfRibFamily } from '../../bgp/wire/message.js';
 import type { Evi, EviConfig } from '../evi.js';
 import { EviTable } from '../evi.js';
 import type { TextResult } from '../rd.js';
@@ -68,7 +69,7 @@ import {
 import type { PeerInfo } from './model.js';
 import { compareOther, compareType2 } from './best-path.js';
 import type { OutGroup, PeerKind } from './updates.js';
-import { announcements, endOfRib, isEvpnEndOfRib, withdrawals } from './updates.js';
+import { EVPN_FAMILY, announcements, withdrawals } from './updates.js';
 
 export type { PeerInfo } from './model.js';
 
@@ -424,7 +425,8 @@ export class EvpnRib {
     this.now = now;
     const peer = this.peers.get(address);
     if (!peer || !peer.up) throw new Error(`RIB: UPDATE for peer ${address} which is not up`);
-    if (isEvpnEndOfRib(update)) {
+    const eor = endOfRibFamily(update);
+    if (eor?.afi === EVPN_AFI && eor.safi === EVPN_SAFI) {
       this.purgeStale(peer, 'end-of-rib');
       this.finish();
       return { ok: true, announced: 0, withdrawn: 0, discarded: 0, endOfRib: true, maxPrefixesExceeded: false };
@@ -1041,7 +1043,7 @@ export class EvpnRib {
     const peer = this.peers.get(address);
     if (!peer || !peer.up) return [];
     peer.synced = true;
-    return [...announcements(this.groups(this.out.values()), this.kind(peer)), endOfRib()];
+    return [...announcements(this.groups(this.out.values()), this.kind(peer)), endOfRib(EVPN_FAMILY)];
   }
 
   /** ROUTE-REFRESH from the peer (RFC 2918 §4): the whole Adj-RIB-Out again. */

@@ -9,11 +9,10 @@
  * messages as they are); LOCAL_PREF 100 toward iBGP peers only (§5.1.5);
  * EXTENDED_COMMUNITIES and PMSI_TUNNEL from the route's attribute set;
  * MP_REACH_NLRI with AFI 25 / SAFI 70 and the next hop of the set.
- * End-of-RIB for l2vpn/evpn is an UPDATE whose only attribute is an empty
- * MP_UNREACH_NLRI (RFC 4724 §2).
+ * End-of-RIB (RFC 4724 §2) is the wire layer's endOfRib(EVPN_FAMILY).
  */
 
-import type { PathAttributes, UpdateMessage } from '../../bgp/wire/types.js';
+import type { Family, PathAttributes, UpdateMessage } from '../../bgp/wire/types.js';
 import { AsPathSegmentType, MAX_MESSAGE_LENGTH, Origin } from '../../bgp/wire/types.js';
 import { EVPN_AFI, EVPN_SAFI, encodeEvpnNlri, evpnRouteValueLength } from '../nlri.js';
 import type { EvpnRoute } from '../types.js';
@@ -100,21 +99,5 @@ export function withdrawals(routes: readonly EvpnRoute[]): UpdateMessage[] {
   return out;
 }
 
-/** RFC 4724 §2: End-of-RIB for a family other than IPv4 unicast. */
-export function endOfRib(): UpdateMessage {
-  return { type: 'update', withdrawn: [], attributes: { mpUnreach: { afi: EVPN_AFI, safi: EVPN_SAFI, nlri: Buffer.alloc(0) } }, nlri: [] };
-}
-
-/** True for an End-of-RIB marker of l2vpn/evpn. */
-export function isEvpnEndOfRib(u: UpdateMessage): boolean {
-  const a = u.attributes;
-  return (
-    u.withdrawn.length === 0 &&
-    u.nlri.length === 0 &&
-    a.mpReach === undefined &&
-    a.mpUnreach !== undefined &&
-    a.mpUnreach.afi === EVPN_AFI &&
-    a.mpUnreach.safi === EVPN_SAFI &&
-    a.mpUnreach.nlri.length === 0
-  );
-}
+/** l2vpn/evpn, the family our End-of-RIB markers are for (built and recognised by the wire layer, RFC 4724 §2). */
+export const EVPN_FAMILY: Family = { afi: EVPN_AFI, safi: EVPN_SAFI };

@@ -81,6 +81,7 @@ describe('router ids and prefixes', () => {
     expect(parseRouterId('256.0.0.1')).toBeUndefined();
     expect(parseRouterId('1.2.3')).toBeUndefined();
     expect(parseRouterId(' 1.2.3.4')).toBeUndefined();
+    expect(parseRouterId('010.0.0.1')).toBeUndefined(); // octal to inet_aton(3): refused, not guessed
   });
 
   it('decodes and encodes IPv4 prefixes (RFC 4271 §4.3)', () => {

@@ -2,7 +2,7 @@ import type { AsPathSegment, UpdateMessage } from '../../../src/bgp/wire/types.j
 import { encodeEvpnNlri } from '../../../src/evpn/nlri.js';
 import { buildEvpnCommunities, TunnelType } from '../../../src/evpn/ext-communities.js';
 import { ingressReplicationPmsi } from '../../../src/evpn/pmsi.js';
-import { parseIpv4 } from '../../../src/evpn/addr.js';
+import { parseIpv4 } from '../../../src/bgp/wire/ipv4.js';
 import type { EvpnRoute, MacIpRoute, ImetRoute } from '../../../src/evpn/types.js';
 import type { RibDelta, RibEvent, RibListener } from '../../../src/evpn/rib/rib.js';
 

@@ -187,6 +187,18 @@ describe('graceful restart (RFC 4724 §4.2)', () => {
     expect(rib.nextDeadline()).toBeUndefined();
   });
 
+  it('an empty MP_UNREACH_NLRI beside other attributes is not End-of-RIB (RFC 4724 §2: the only attribute)', () => {
+    rib.receiveUpdate(P1, announce([mac2(1)]), [], 1);
+    rib.peerDown(P1, true, 10);
+    rib.peerUp({ address: P1, remoteAs: AS, localAs: AS, routerId: ip4('10.0.0.2'), gracefulRestartTime: 120 }, 20);
+    rec.take();
+    const notEor = { ...EOR, attributes: { ...EOR.attributes, origin: 0 } };
+    expect(rib.receiveUpdate(P1, notEor, [], 21)).toMatchObject({ ok: true, endOfRib: false });
+    expect(rec.take()).toEqual([]);
+    expect(rib.receiveUpdate(P1, EOR, [], 22)).toMatchObject({ ok: true, endOfRib: true });
+    expect(rec.take()).toEqual([{ type: 2, op: 'removed', vni: 5000, mac: 1 }]);
+  });
+
   it('the restart time running out removes the stale routes', () => {
     rib.receiveUpdate(P1, announce([mac2(1)]), [], 1);
     rib.peerDown(P1, true, 10);
