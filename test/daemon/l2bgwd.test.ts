@@ -186,6 +186,21 @@ describe('the running daemon', () => {
     expect(d.stderr()).toBe('');
   });
 
+  test('a switch that cannot be reached: the daemon and its REST API start, and the switch shows as not connected', async () => {
+    const file = join(dir, 'noswitch.yaml');
+    const dataDir = join(dir, 'noswitch-var');
+    await writeFile(file, yaml(dataDir, `vteps:\n  - { switch: ps0, ovsdb: "unix:${join(dir, 'no-such.sock')}" }\napi:\n  listen: { host: 127.0.0.1, port: 0 }\n`));
+    const d = start(['--config', file]);
+    const listening = await d.waitFor((l) => l.msg === 'REST API listening', 'REST API listening', 20_000);
+    const token = (await readFile(join(dataDir, 'admin.token'), 'utf8')).trim();
+    const res = await fetch(`${String(listening.address)}/v2.0/vteps`, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { vteps: Array<Record<string, unknown>> };
+    expect(body.vteps).toMatchObject([{ switch: 'ps0', connected: false }]);
+    d.signal('SIGTERM');
+    expect((await d.exited).code).toBe(0);
+  }, 30_000);
+
   test('SIGINT stops it too', async () => {
     const file = join(dir, 'int.yaml');
     await writeFile(file, yaml(join(dir, 'int-var')));
