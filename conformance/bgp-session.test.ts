@@ -8,6 +8,7 @@ import type { DownReason } from '../src/bgp/fsm/types.js';
 import type { PeerSnapshot } from '../src/bgp/session/peer.js';
 import { freePort, startFrr, startGobgp, waitFor } from '../test/support/bgp-peers.js';
 import type { FrrBgpd, Gobgpd } from '../test/support/bgp-peers.js';
+import { gobgpPeerConfig } from '../test/support/daemon-lab.js';
 
 const US = '127.0.0.1';
 const FRR = '127.0.0.2';
@@ -40,30 +41,6 @@ function frrConfig(ourPort: number): string {
   ].join('\n') + '\n';
 }
 
-function gobgpConfig(ourPort: number): string {
-  return `
-[global.config]
-  as = 65001
-  router-id = "10.0.0.3"
-  port = {{PORT}}
-  local-address-list = ["${GOBGP}"]
-[[neighbors]]
-  [neighbors.config]
-    neighbor-address = "${US}"
-    peer-as = ${LOCAL_AS}
-  [neighbors.transport.config]
-    remote-port = ${ourPort}
-    local-address = "${GOBGP}"
-  [neighbors.timers.config]
-    hold-time = 9
-    keepalive-interval = 3
-    connect-retry = 1
-  [[neighbors.afi-safis]]
-    [neighbors.afi-safis.config]
-      afi-safi-name = "l2vpn-evpn"
-`;
-}
-
 function snapshot(peer: string): PeerSnapshot | undefined {
   return speaker.peer(peer)?.snapshot();
 }
@@ -76,7 +53,9 @@ beforeAll(async () => {
   const ourPort = await freePort(US);
   [frr, gobgp] = await Promise.all([
     startFrr({ config: frrConfig(ourPort), listenAddress: FRR }),
-    startGobgp({ config: gobgpConfig(ourPort) }),
+    startGobgp({
+      config: gobgpPeerConfig({ address: GOBGP, routerId: '10.0.0.3', neighbor: US, as: 65001, peerAs: LOCAL_AS, remotePort: ourPort, holdTime: 9, connectRetry: 1 }),
+    }),
   ]);
   speaker = new BgpSpeaker({
     config: {

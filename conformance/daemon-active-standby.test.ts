@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BgpSpeaker } from '../src/bgp/session/speaker.js';
 import type { Peer } from '../src/bgp/session/peer.js';
 import {
-  daemonYaml, evpnEndOfRib, missingTool, peerEntry, remoteMacs, startSwitchDb, startTestSpeaker, switchEntry, type2Update,
+  daemonYaml, evpnEndOfRib, missingTool, peerEntry, remoteMacs, startSwitchDb, startTestSpeaker, stopInOrder, switchEntry, type2Update,
 } from '../test/support/daemon-lab.js';
 import { l2bgwd } from '../test/support/l2bgwd.js';
 import type { L2bgwd } from '../test/support/l2bgwd.js';
@@ -41,11 +41,8 @@ describe.skipIf(missing !== undefined)('two speakers on one switch, active/stand
 
   beforeAll(async () => {
     vtep = await startSwitchDb();
-    peer = await startTestSpeaker('10.0.0.13', PEER, SPEAKERS);
-    peer.on('established', (p) => {
-      sessions.set(p.address, p);
-      void peer.sendUpdates(p, [type2(0x02dd00000001), evpnEndOfRib()]);
-    });
+    peer = await startTestSpeaker('10.0.0.13', PEER, SPEAKERS, [type2(0x02dd00000001), evpnEndOfRib()]);
+    peer.on('established', (p) => sessions.set(p.address, p));
     for (const _ of SPEAKERS) apiPorts.push(await freePort());
     SPEAKERS.forEach((address, i) => daemons.push(l2bgwd(daemonYaml({
       routerId: `192.0.2.${11 + i}`,
@@ -55,11 +52,7 @@ describe.skipIf(missing !== undefined)('two speakers on one switch, active/stand
     }))));
   }, 60_000);
 
-  afterAll(async () => {
-    for (const d of daemons) await d.dispose();
-    await peer?.close();
-    await vtep?.dispose();
-  }, 30_000);
+  afterAll(() => stopInOrder(...daemons, peer, vtep), 30_000);
 
   it('only the holder writes; after it is killed the standby takes the lock and writes', async () => {
     for (const d of daemons) await d.start();

@@ -14,7 +14,9 @@ import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startGobgp, waitFor } from '../test/support/bgp-peers.js';
 import type { Gobgpd } from '../test/support/bgp-peers.js';
-import { daemonYaml, gobgpPeerConfig, missingTool, remoteMacs, startSwitchDb, switchEntry, vtepCtl } from '../test/support/daemon-lab.js';
+import {
+  daemonYaml, gobgpPeerConfig, missingTool, remoteMacs, startSwitchDb, stopInOrder, switchEntry, vtepCtl,
+} from '../test/support/daemon-lab.js';
 import { l2bgwd } from '../test/support/l2bgwd.js';
 import type { L2bgwd } from '../test/support/l2bgwd.js';
 import type { OvsdbServer } from '../test/support/ovsdb-server.js';
@@ -59,11 +61,7 @@ describe.skipIf(missing !== undefined)('l2bgwd with gobgpd and a hardware_vtep d
     await d.waitForLine((l) => l.msg === `peer ${GOBGP} (AS 65000) up`, 'the GoBGP session', 30_000);
   }, 90_000);
 
-  afterAll(async () => {
-    await d?.dispose();
-    await gobgp?.dispose();
-    await vtep?.dispose();
-  }, 30_000);
+  afterAll(() => stopInOrder(d, gobgp, vtep), 30_000);
 
   it('a type-2 route injected in GoBGP becomes a Ucast_Macs_Remote row, and goes with it', async () => {
     const route = ['global', 'rib', '-a', 'evpn'];

@@ -8,7 +8,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BgpSpeaker } from '../src/bgp/session/speaker.js';
 import type { DownReason } from '../src/bgp/fsm/types.js';
-import { daemonYaml, evpnUpdate, missingTool, peerEntry, startSwitchDb, startTestSpeaker, switchEntry } from '../test/support/daemon-lab.js';
+import {
+  daemonYaml, evpnUpdate, missingTool, peerEntry, startSwitchDb, startTestSpeaker, stopInOrder, switchEntry,
+} from '../test/support/daemon-lab.js';
 import { l2bgwd } from '../test/support/l2bgwd.js';
 import type { L2bgwd } from '../test/support/l2bgwd.js';
 import type { OvsdbServer } from '../test/support/ovsdb-server.js';
@@ -26,18 +28,13 @@ describe.skipIf(missing !== undefined)('a malformed UPDATE from a peer', () => {
 
   beforeAll(async () => {
     vtep = await startSwitchDb();
-    peer = await startTestSpeaker('10.0.0.11', PEER, [US]);
     // A type-2 route whose length octet claims 40 octets where 1 follows.
-    peer.on('established', (p) => void peer.sendUpdates(p, [evpnUpdate(Buffer.from([2, 40, 0]), '198.51.100.11')]));
+    peer = await startTestSpeaker('10.0.0.11', PEER, [US], [evpnUpdate(Buffer.from([2, 40, 0]), '198.51.100.11')]);
     peer.on('down', (_p, reason) => downs.push(reason));
     d = l2bgwd(daemonYaml({ peers: [peerEntry(PEER, peer.listenAddress()?.port, US)], vteps: [switchEntry(vtep.unixRemote)] }));
   }, 60_000);
 
-  afterAll(async () => {
-    await d?.dispose();
-    await peer?.close();
-    await vtep?.dispose();
-  }, 30_000);
+  afterAll(() => stopInOrder(d, peer, vtep), 30_000);
 
   it('gets NOTIFICATION 3/9 and a warning naming the peer, and the daemon keeps running', async () => {
     await d.start();

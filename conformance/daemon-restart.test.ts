@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGobgp, waitFor } from '../test/support/bgp-peers.js';
 import type { Gobgpd } from '../test/support/bgp-peers.js';
-import { daemonYaml, gobgpPeerConfig, missingTool, peerEntry, startSwitchDb, switchEntry, vtepCtl } from '../test/support/daemon-lab.js';
+import { daemonYaml, gobgpPeerConfig, missingTool, peerEntry, startSwitchDb, stopInOrder, switchEntry, vtepCtl } from '../test/support/daemon-lab.js';
 import { l2bgwd } from '../test/support/l2bgwd.js';
 import type { L2bgwd } from '../test/support/l2bgwd.js';
 import type { OvsdbServer } from '../test/support/ovsdb-server.js';
@@ -82,11 +82,7 @@ describe.skipIf(missing !== undefined)('l2bgwd restarted, seen by gobgpd', () =>
     d = l2bgwd(config(90));
   }, 60_000);
 
-  afterAll(async () => {
-    await d?.dispose();
-    await gobgp?.dispose();
-    await vtep?.dispose();
-  }, 30_000);
+  afterAll(() => stopInOrder(d, gobgp, vtep), 30_000);
 
   it('first start in a fresh data_dir: GoBGP sees R=0 (and N=1), and gets our route', async () => {
     await d.start();

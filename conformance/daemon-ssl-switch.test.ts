@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BgpSpeaker } from '../src/bgp/session/speaker.js';
 import {
-  daemonYaml, evpnEndOfRib, missingTool, peerEntry, remoteMacs, startSwitchDb, startTestSpeaker, switchEntry, type2Update,
+  daemonYaml, evpnEndOfRib, missingTool, peerEntry, remoteMacs, startSwitchDb, startTestSpeaker, stopInOrder, switchEntry, type2Update,
 } from '../test/support/daemon-lab.js';
 import { l2bgwd } from '../test/support/l2bgwd.js';
 import type { L2bgwd } from '../test/support/l2bgwd.js';
@@ -35,8 +35,7 @@ describe.skipIf(missing !== undefined)('a switch over ssl:', () => {
     pkiDir = await mkdtemp(join(tmpdir(), 'l2bgw-pki-'));
     const pki = await makeTestPki(pkiDir);
     vtep = await startSwitchDb({ ssl: { ...pki.server, caFile: pki.caFile } });
-    peer = await startTestSpeaker('10.0.0.12', PEER, [US]);
-    peer.on('established', (p) => void peer.sendUpdates(p, [type2Update('10.0.0.12:5000', [MAC], '198.51.100.12'), evpnEndOfRib()]));
+    peer = await startTestSpeaker('10.0.0.12', PEER, [US], [type2Update('10.0.0.12:5000', [MAC], '198.51.100.12'), evpnEndOfRib()]);
     const ssl = `ssl: { private_key: "${pki.client.keyFile}", certificate: "${pki.client.certFile}", ca_cert: "${pki.caFile}" }`;
     d = l2bgwd(daemonYaml({
       peers: [peerEntry(PEER, peer.listenAddress()?.port, US)],
@@ -46,9 +45,7 @@ describe.skipIf(missing !== undefined)('a switch over ssl:', () => {
   }, 60_000);
 
   afterAll(async () => {
-    await d?.dispose();
-    await peer?.close();
-    await vtep?.dispose();
+    await stopInOrder(d, peer, vtep);
     if (pkiDir) await rm(pkiDir, { recursive: true, force: true });
   }, 30_000);
 

@@ -12,7 +12,7 @@ import type { UpdateMessage } from '../src/bgp/wire/types.js';
 import { evpnRouteValueLength, writeEvpnRoute } from '../src/evpn/nlri.js';
 import type { MacIpRoute } from '../src/evpn/types.js';
 import {
-  LAB_EXT_COMMUNITIES, daemonYaml, evpnEndOfRib, evpnUpdate, macRoute, missingTool, peerEntry, startSwitchDb, startTestSpeaker, switchEntry,
+  LAB_EXT_COMMUNITIES, daemonYaml, evpnEndOfRib, evpnUpdate, macRoute, missingTool, peerEntry, startSwitchDb, startTestSpeaker, stopInOrder, switchEntry,
 } from '../test/support/daemon-lab.js';
 import { waitFor } from '../test/support/process.js';
 import { l2bgwd } from '../test/support/l2bgwd.js';
@@ -56,18 +56,12 @@ describe.skipIf(missing !== undefined)('initial table progress', () => {
 
   beforeAll(async () => {
     vtep = await startSwitchDb();
-    const updates = type2Updates(ROUTES);
-    peer = await startTestSpeaker('10.0.0.10', PEER, [US]);
     // The whole table at once, as a peer with a full Adj-RIB-Out sends it, then End-of-RIB.
-    peer.on('established', (p) => void peer.sendUpdates(p, [...updates, evpnEndOfRib()]));
+    peer = await startTestSpeaker('10.0.0.10', PEER, [US], [...type2Updates(ROUTES), evpnEndOfRib()]);
     d = l2bgwd(daemonYaml({ peers: [peerEntry(PEER, peer.listenAddress()?.port, US)], vteps: [switchEntry(vtep.unixRemote)] }));
   }, 60_000);
 
-  afterAll(async () => {
-    await d?.dispose();
-    await peer?.close();
-    await vtep?.dispose();
-  }, 30_000);
+  afterAll(() => stopInOrder(d, peer, vtep), 30_000);
 
   it('one line at 10,000 and at 20,000 routes with received and rows written, then End-of-RIB', async () => {
     await d.start();

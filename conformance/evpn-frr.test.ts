@@ -11,12 +11,12 @@
  */
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pino } from 'pino';
-import { Gateway } from '../src/daemon/gateway.js';
-import type { Config } from '../src/config/types.js';
+import type { Gateway } from '../src/daemon/gateway.js';
 import type { RouteRow } from '../src/evpn/rib/view.js';
 import { FRR_BGPD, freePort, startFrr, startGobgp, waitFor } from '../test/support/bgp-peers.js';
 import type { FrrBgpd, Gobgpd } from '../test/support/bgp-peers.js';
+import { gobgpPeerConfig, startTestGateway } from '../test/support/daemon-lab.js';
+import type { LogLine } from '../test/support/l2bgwd.js';
 
 const HAVE_DAEMONS = existsSync(FRR_BGPD) && existsSync('/usr/bin/vtysh') && existsSync('/usr/bin/gobgpd') && existsSync('/usr/bin/gobgp');
 
@@ -33,7 +33,7 @@ const IMET = 'multicast 192.0.2.2 etag 0 rd 192.0.2.2:5000 rt 65001:5000 encap v
 let gw: Gateway;
 let frr: FrrBgpd;
 let gobgp: Gobgpd;
-const log: Array<{ msg: string }> = [];
+let log: LogLine[] = [];
 
 function frrConfig(gobgpPort: number): string {
   return `frr defaults datacenter
@@ -59,27 +59,6 @@ router bgp ${AS}
   neighbor ${GOBGP} route-reflector-client
  exit-address-family
 !
-`;
-}
-
-function gobgpConfig(frrPort: number): string {
-  return `
-[global.config]
-  as = ${AS}
-  router-id = "10.0.0.3"
-  port = {{PORT}}
-  local-address-list = ["${GOBGP}"]
-[[neighbors]]
-  [neighbors.config]
-    neighbor-address = "${FRR}"
-    peer-as = ${AS}
-  [neighbors.transport.config]
-    remote-port = ${frrPort}
-    local-address = "${GOBGP}"
-    passive-mode = true
-  [[neighbors.afi-safis]]
-    [neighbors.afi-safis.config]
-      afi-safi-name = "l2vpn-evpn"
 `;
 }
 
@@ -135,24 +114,11 @@ describe.skipIf(!HAVE_DAEMONS)(`l2bgw ↔ FRR bgpd, EVPN${HAVE_DAEMONS ? '' : ' 
   beforeAll(async () => {
     const gobgpPort = await freePort(GOBGP);
     frr = await startFrr({ config: frrConfig(gobgpPort), listenAddress: FRR });
-    gobgp = await startGobgp({ config: gobgpConfig(frr.port), port: gobgpPort });
-    const config: Config = {
-      router_id: '10.0.0.1',
-      local_as: AS,
-      bgp: {
-        hold_time: 9,
-        connect_retry: 1,
-        peers: [{ address: FRR, remote_as: AS, port: frr.port, local_address: US, passive: false, hold_time: 9, graceful_restart: true }],
-      },
-      vteps: [],
-      evpn: { auto_vni: false, vnis: [{ vni: VNI }] },
-      data_dir: '/nonexistent',
-      log_level: 'silent',
-    };
-    const sink = { write: (s: string): void => { log.push(JSON.parse(s) as { msg: string }); } };
-    gw = new Gateway({ config, logger: pino({ level: 'info' }, sink) });
-    await gw.start();
-    gw.setLocalVtep('192.0.2.1');
+    gobgp = await startGobgp({
+      config: gobgpPeerConfig({ address: GOBGP, routerId: '10.0.0.3', neighbor: FRR, as: AS, remotePort: frr.port, passive: true }),
+      port: gobgpPort,
+    });
+    ({ gw, log } = await startTestGateway({ routerId: '10.0.0.1', as: AS, address: US, peer: { address: FRR, port: frr.port }, vni: VNI, localVtep: '192.0.2.1' }));
     await waitFor(() => snapshot()?.state === 'Established', 'gateway ↔ FRR Established', 30_000);
     await waitFor(async () => (await gobgp.json<{ state: { session_state: number } }>('neighbor', FRR)).state.session_state === 6, 'FRR ↔ gobgpd Established', 30_000);
   });

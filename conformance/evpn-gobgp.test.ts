@@ -15,13 +15,13 @@
  */
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pino } from 'pino';
-import { Gateway } from '../src/daemon/gateway.js';
-import type { Config } from '../src/config/types.js';
+import type { Gateway } from '../src/daemon/gateway.js';
 import { routeRow } from '../src/evpn/rib/view.js';
 import type { RouteRow } from '../src/evpn/rib/view.js';
 import { freePort, startGobgp, waitFor } from '../test/support/bgp-peers.js';
 import type { Gobgpd } from '../test/support/bgp-peers.js';
+import { gobgpPeerConfig, startTestGateway } from '../test/support/daemon-lab.js';
+import type { LogLine } from '../test/support/l2bgwd.js';
 
 const HAVE_GOBGP = existsSync('/usr/bin/gobgpd') && existsSync('/usr/bin/gobgp');
 
@@ -39,53 +39,7 @@ const MOVING = 'macadv aa:bb:cc:00:00:10 0.0.0.0 etag 0 label 5000 rd 192.0.2.2:
 
 let gobgp: Gobgpd;
 let gw: Gateway;
-const log: Array<{ msg: string; peer?: string }> = [];
-
-function gobgpConfig(gatewayPort: number): string {
-  return `
-[global.config]
-  as = ${AS}
-  router-id = "10.0.0.3"
-  port = {{PORT}}
-  local-address-list = ["${GOBGP}"]
-[[neighbors]]
-  [neighbors.config]
-    neighbor-address = "${US}"
-    peer-as = ${AS}
-  [neighbors.transport.config]
-    remote-port = ${gatewayPort}
-    local-address = "${GOBGP}"
-    passive-mode = true
-  [neighbors.timers.config]
-    hold-time = 9
-    keepalive-interval = 3
-  [neighbors.graceful-restart.config]
-    enabled = true
-    restart-time = ${RESTART_TIME}
-  [[neighbors.afi-safis]]
-    [neighbors.afi-safis.config]
-      afi-safi-name = "l2vpn-evpn"
-    [neighbors.afi-safis.mp-graceful-restart.config]
-      enabled = true
-`;
-}
-
-function gatewayConfig(gobgpPort: number, listenPort: number): Config {
-  return {
-    router_id: '10.0.0.1',
-    local_as: AS,
-    bgp: {
-      listen: { host: US, port: listenPort },
-      hold_time: 9,
-      connect_retry: 1,
-      peers: [{ address: GOBGP, remote_as: AS, port: gobgpPort, local_address: US, passive: false, hold_time: 9, graceful_restart: true }],
-    },
-    vteps: [],
-    evpn: { auto_vni: false, vnis: [{ vni: VNI }] },
-    data_dir: '/nonexistent',
-    log_level: 'silent',
-  };
-}
+let log: LogLine[] = [];
 
 // ------------------------------------------------------------------ GoBGP's view
 
@@ -152,11 +106,12 @@ const established = (): boolean => snapshot()?.state === 'Established';
 describe.skipIf(!HAVE_GOBGP)(`l2bgw ↔ gobgpd, EVPN${HAVE_GOBGP ? '' : ' (skipped: gobgpd/gobgp not installed)'}`, () => {
   beforeAll(async () => {
     const listenPort = await freePort(US);
-    gobgp = await startGobgp({ config: gobgpConfig(listenPort) });
-    const sink = { write: (s: string): void => { log.push(JSON.parse(s) as { msg: string; peer?: string }); } };
-    gw = new Gateway({ config: gatewayConfig(gobgp.port, listenPort), logger: pino({ level: 'info' }, sink) });
-    await gw.start();
-    gw.setLocalVtep('192.0.2.1');
+    gobgp = await startGobgp({
+      config: gobgpPeerConfig({ address: GOBGP, routerId: '10.0.0.3', neighbor: US, as: AS, remotePort: listenPort, passive: true, holdTime: 9, restartTime: RESTART_TIME }),
+    });
+    ({ gw, log } = await startTestGateway({
+      routerId: '10.0.0.1', as: AS, address: US, listenPort, peer: { address: GOBGP, port: gobgp.port }, vni: VNI, localVtep: '192.0.2.1',
+    }));
     await waitFor(established, 'gateway ↔ gobgpd Established', 30_000);
   });
 

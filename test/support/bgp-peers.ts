@@ -54,6 +54,51 @@ function collect(child: ChildProcess, sink: { text: string }): void {
   child.stderr?.on('data', add);
 }
 
+interface Supervised {
+  /** name in errors: "bgpd", "gobgpd" */
+  name: string;
+  dir: string;
+  port: number;
+  command: string;
+  args: readonly string[];
+  cwd?: string;
+  /** runs before every start (e.g. removing a stale pid file) */
+  beforeStart?: () => Promise<void>;
+  /** resolves once the daemon answers (its CLI or API), rejects until then */
+  probe: () => Promise<unknown>;
+}
+
+/** Starts a daemon and keeps it restartable: output kept, pid tracked, ready when the probe answers. */
+async function supervise(o: Supervised): Promise<DaemonHandle> {
+  const sink = { text: '' };
+  let pid: number | undefined;
+
+  async function start(): Promise<void> {
+    await o.beforeStart?.();
+    const child = spawn(o.command, o.args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: o.cwd });
+    collect(child, sink);
+    if (child.pid === undefined) throw new Error(`${o.name} did not start`);
+    pid = child.pid;
+    child.once('exit', () => { if (pid === child.pid) pid = undefined; });
+    await waitFor(async () => {
+      if (pid === undefined) throw new Error(`${o.name} exited:\n${sink.text}`);
+      return o.probe().then(() => true, () => false);
+    }, `${o.name} answering`);
+  }
+
+  const stop = async (signal?: NodeJS.Signals): Promise<void> => { const p = pid; pid = undefined; await stopPid(p, signal); };
+  await start();
+  return {
+    dir: o.dir,
+    get pid() { return pid; },
+    port: o.port,
+    stop,
+    restart: async () => { await stop(); await start(); },
+    dispose: async () => { await stop(); await rm(o.dir, { recursive: true, force: true }); },
+    output: () => sink.text,
+  };
+}
+
 // ------------------------------------------------------------------------- FRR
 
 export interface FrrOptions {
@@ -87,45 +132,20 @@ export async function startFrr(opts: FrrOptions): Promise<FrrBgpd> {
   const listen = opts.listenAddress ?? '127.0.0.1';
   const port = opts.port ?? await freePort(listen);
   const pidFile = join(dir, 'bgpd.pid');
-  const sink = { text: '' };
-  let pid: number | undefined;
-
-  async function start(): Promise<void> {
-    await rm(pidFile, { force: true });
-    const child = spawn(FRR_BGPD, ['-Z', '-p', String(port), '-l', listen, '-f', conf, '--vty_socket', dir, '-i', pidFile], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    collect(child, sink);
-    if (child.pid === undefined) throw new Error('bgpd did not start');
-    pid = child.pid;
-    child.once('exit', () => { if (pid === child.pid) pid = undefined; });
-    await waitFor(async () => {
-      if (pid === undefined) throw new Error(`bgpd exited:\n${sink.text}`);
-      try {
-        await run('vtysh', ['--vty_socket', dir, '-c', 'show bgp summary json'], { timeout: 5000 });
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'bgpd vty');
-  }
-
-  await start();
   const vtysh = async (...commands: string[]): Promise<string> =>
     (await run('vtysh', ['--vty_socket', dir, ...commands.flatMap((c) => ['-c', c])], { timeout: 10_000 })).stdout;
-
-  return {
-    dir,
-    get pid() { return pid; },
-    port,
-    stop: async (signal?: NodeJS.Signals) => { const p = pid; pid = undefined; await stopPid(p, signal); },
-    restart: async () => { const p = pid; pid = undefined; await stopPid(p); await start(); },
-    dispose: async () => { const p = pid; pid = undefined; await stopPid(p); await rm(dir, { recursive: true, force: true }); },
-    output: () => sink.text,
+  const handle = await supervise({
+    name: 'bgpd', dir, port,
+    command: FRR_BGPD,
+    args: ['-Z', '-p', String(port), '-l', listen, '-f', conf, '--vty_socket', dir, '-i', pidFile],
+    beforeStart: () => rm(pidFile, { force: true }),
+    probe: () => run('vtysh', ['--vty_socket', dir, '-c', 'show bgp summary json'], { timeout: 5000 }),
+  });
+  return Object.assign(handle, {
     vtysh,
     json: async <T>(command: string) => JSON.parse(await vtysh(command)) as T,
     configure: (...lines: string[]) => vtysh('configure terminal', ...lines, 'end'),
-  };
+  });
 }
 
 // ----------------------------------------------------------------------- GoBGP
@@ -155,44 +175,20 @@ export async function startGobgp(opts: GobgpOptions): Promise<Gobgpd> {
   const apiPort = await freePort();
   const conf = join(dir, 'gobgpd.toml');
   await writeFile(conf, opts.config.replaceAll('{{PORT}}', String(port)));
-  const sink = { text: '' };
-  let pid: number | undefined;
   const gobgp = async (...args: string[]): Promise<string> =>
     (await run('gobgp', ['-u', '127.0.0.1', '-p', String(apiPort), ...args], { timeout: 10_000 })).stdout;
-
-  async function start(): Promise<void> {
-    const child = spawn('gobgpd', ['-f', conf, '-t', 'toml', '--api-hosts', `127.0.0.1:${apiPort}`, '--log-level', 'debug'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      cwd: dir,
-    });
-    collect(child, sink);
-    if (child.pid === undefined) throw new Error('gobgpd did not start');
-    pid = child.pid;
-    child.once('exit', () => { if (pid === child.pid) pid = undefined; });
-    await waitFor(async () => {
-      if (pid === undefined) throw new Error(`gobgpd exited:\n${sink.text}`);
-      try {
-        await gobgp('global');
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'gobgpd api');
-  }
-
-  await start();
-  return {
-    dir,
-    get pid() { return pid; },
-    port,
+  const handle = await supervise({
+    name: 'gobgpd', dir, port,
+    command: 'gobgpd',
+    args: ['-f', conf, '-t', 'toml', '--api-hosts', `127.0.0.1:${apiPort}`, '--log-level', 'debug'],
+    cwd: dir,
+    probe: () => gobgp('global'),
+  });
+  return Object.assign(handle, {
     apiPort,
-    stop: async (signal?: NodeJS.Signals) => { const p = pid; pid = undefined; await stopPid(p, signal); },
-    restart: async () => { const p = pid; pid = undefined; await stopPid(p); await start(); },
-    dispose: async () => { const p = pid; pid = undefined; await stopPid(p); await rm(dir, { recursive: true, force: true }); },
-    output: () => sink.text,
     gobgp,
     json: async <T>(...args: string[]) => JSON.parse(await gobgp(...args, '-j')) as T,
-  };
+  });
 }
 
 /** Reads a file of a daemon's temp dir (e.g. a log), empty when missing. */

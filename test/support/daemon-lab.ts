@@ -1,22 +1,28 @@
 /**
- * What the end-to-end suites of the l2bgwd binary share (conformance/daemon-*.test.ts),
- * everything in AS 65000 on loopback:
+ * What the end-to-end suites share (conformance/daemon-*.test.ts run the l2bgwd binary,
+ * conformance/evpn-*.test.ts an in-process Gateway), on loopback, in AS 65000 unless
+ * told otherwise:
  * - a hardware_vtep ovsdb-server holding switch ps0 (tunnel IP 192.0.2.1) and logical
  *   switch ls0 (VNI 5000), made with vtep-ctl;
  * - a BGP speaker of our own session layer that sends EVPN UPDATEs over a real socket
  *   (gobgp's CLI cannot send broken NLRI, and adds one route per process);
  * - the l2bgwd config lines around its peers and switches;
- * - the gobgpd config of a gobgpd peering with l2bgwd.
+ * - the config of a gobgpd with one l2vpn/evpn neighbor;
+ * - a started Gateway with one peer and its log.
  */
 import { spawnSync } from 'node:child_process';
 import type { SpawnSyncReturns } from 'node:child_process';
+import { pino } from 'pino';
 import { BgpSpeaker } from '../../src/bgp/session/speaker.js';
 import { endOfRib } from '../../src/bgp/wire/message.js';
 import type { UpdateMessage } from '../../src/bgp/wire/types.js';
+import type { Config } from '../../src/config/types.js';
+import { Gateway } from '../../src/daemon/gateway.js';
 import { TunnelType, buildEvpnCommunities } from '../../src/evpn/ext-communities.js';
 import { EVPN_AFI, EVPN_SAFI, encodeEvpnNlri } from '../../src/evpn/nlri.js';
 import { EVPN_FAMILY } from '../../src/evpn/rib/updates.js';
 import type { MacIpRoute } from '../../src/evpn/types.js';
+import type { LogLine } from './l2bgwd.js';
 import { startOvsdbServer } from './ovsdb-server.js';
 import type { OvsdbServer, OvsdbServerOptions } from './ovsdb-server.js';
 
@@ -28,6 +34,19 @@ export function missingTool(suite: string, ...tools: string[]): string | undefin
   const missing = tools.find((b) => spawnSync('sh', ['-c', `command -v ${b}`]).status !== 0);
   if (missing) console.warn(`${suite} skipped: ${missing} is not installed`);
   return missing;
+}
+
+/** What a suite starts: l2bgwd, a switch database, gobgpd (dispose) or a test speaker (close). */
+export type Started = { dispose(): Promise<void> } | { close(): Promise<void> };
+
+/**
+ * Stops what a suite started, one after the other in the order given: l2bgwd first, so
+ * that it does not see its peers and switch go; what never started is skipped.
+ */
+export async function stopInOrder(...started: Array<Started | undefined>): Promise<void> {
+  for (const s of started) {
+    if (s !== undefined) await ('dispose' in s ? s.dispose() : s.close());
+  }
 }
 
 // ------------------------------------------------------------------ the switch
@@ -86,11 +105,16 @@ export function evpnEndOfRib(): UpdateMessage {
   return endOfRib(EVPN_FAMILY);
 }
 
-/** A started speaker listening on `address` (port chosen by the system), accepting `peers` only. */
-export async function startTestSpeaker(routerId: string, address: string, peers: readonly string[]): Promise<BgpSpeaker> {
+/**
+ * A started speaker listening on `address` (port chosen by the system), accepting `peers` only.
+ * With `table`, it sends those UPDATEs on every session that comes up, as a peer sends its
+ * Adj-RIB-Out (end it with evpnEndOfRib() for a complete table).
+ */
+export async function startTestSpeaker(routerId: string, address: string, peers: readonly string[], table?: UpdateMessage[]): Promise<BgpSpeaker> {
   const speaker = new BgpSpeaker({
     config: { routerId, localAs: LAB_AS, listen: { host: address, port: 0 }, peers: peers.map((a) => ({ address: a, remoteAs: LAB_AS, passive: true })) },
   });
+  if (table) speaker.on('established', (p) => void speaker.sendUpdates(p, table));
   await speaker.start();
   return speaker;
 }
@@ -145,44 +169,96 @@ export interface GobgpPeerOptions {
   /** gobgpd's own address (listen and source) */
   address: string;
   routerId: string;
-  /** l2bgwd's address */
+  /** the neighbor's address: l2bgwd, an in-process gateway, FRR */
   neighbor: string;
-  /** default 65000 (iBGP) */
+  /** gobgpd's AS, default 65000 */
   as?: number;
-  /** connect to l2bgwd on this port; absent: passive, l2bgwd connects */
+  /** the neighbor's AS, default `as` (iBGP) */
+  peerAs?: number;
+  /** connect to the neighbor on this port */
   remotePort?: number;
+  /** only accept, never connect; default: when there is no remotePort */
+  passive?: boolean;
+  /** hold time, keepalives at a third of it; absent: gobgpd's default */
+  holdTime?: number;
+  /** seconds between connection attempts; absent: gobgpd's default */
+  connectRetry?: number;
   /** graceful restart (RFC 4724) for l2vpn/evpn with this restart time */
   restartTime?: number;
   /** with restartTime: the N bit (RFC 8538) */
   notification?: boolean;
 }
 
-/** gobgpd.toml for one l2vpn/evpn neighbor, l2bgwd (`{{PORT}}` is filled in by startGobgp). */
+/** gobgpd.toml for one l2vpn/evpn neighbor (`{{PORT}}` is filled in by startGobgp). */
 export function gobgpPeerConfig(o: GobgpPeerOptions): string {
   const as = o.as ?? LAB_AS;
-  const transport = o.remotePort === undefined ? 'passive-mode = true' : `remote-port = ${o.remotePort}`;
-  const gr = o.restartTime === undefined ? '' : `
-  [neighbors.graceful-restart.config]
-    enabled = true
-    restart-time = ${o.restartTime}${o.notification ? '\n    notification-enabled = true' : ''}`;
-  const mpGr = o.restartTime === undefined ? '' : `
-    [neighbors.afi-safis.mp-graceful-restart.config]
-      enabled = true`;
-  return `
-[global.config]
-  as = ${as}
-  router-id = "${o.routerId}"
-  port = {{PORT}}
-  local-address-list = ["${o.address}"]
-[[neighbors]]
-  [neighbors.config]
-    neighbor-address = "${o.neighbor}"
-    peer-as = ${as}
-  [neighbors.transport.config]
-    ${transport}
-    local-address = "${o.address}"${gr}
-  [[neighbors.afi-safis]]
-    [neighbors.afi-safis.config]
-      afi-safi-name = "l2vpn-evpn"${mpGr}
-`;
+  const lines = [
+    '[global.config]',
+    `  as = ${as}`,
+    `  router-id = "${o.routerId}"`,
+    '  port = {{PORT}}',
+    `  local-address-list = ["${o.address}"]`,
+    '[[neighbors]]',
+    '  [neighbors.config]',
+    `    neighbor-address = "${o.neighbor}"`,
+    `    peer-as = ${o.peerAs ?? as}`,
+    '  [neighbors.transport.config]',
+  ];
+  if (o.remotePort !== undefined) lines.push(`    remote-port = ${o.remotePort}`);
+  if (o.passive ?? o.remotePort === undefined) lines.push('    passive-mode = true');
+  lines.push(`    local-address = "${o.address}"`);
+  if (o.holdTime !== undefined || o.connectRetry !== undefined) lines.push('  [neighbors.timers.config]');
+  if (o.holdTime !== undefined) lines.push(`    hold-time = ${o.holdTime}`, `    keepalive-interval = ${Math.floor(o.holdTime / 3)}`);
+  if (o.connectRetry !== undefined) lines.push(`    connect-retry = ${o.connectRetry}`);
+  if (o.restartTime !== undefined) {
+    lines.push('  [neighbors.graceful-restart.config]', '    enabled = true', `    restart-time = ${o.restartTime}`);
+    if (o.notification) lines.push('    notification-enabled = true');
+  }
+  lines.push('  [[neighbors.afi-safis]]', '    [neighbors.afi-safis.config]', '      afi-safi-name = "l2vpn-evpn"');
+  if (o.restartTime !== undefined) lines.push('    [neighbors.afi-safis.mp-graceful-restart.config]', '      enabled = true');
+  return `${lines.join('\n')}\n`;
+}
+
+// ------------------------------------------------------------- in-process gateway
+
+export interface TestGatewayOptions {
+  routerId: string;
+  /** local_as, and the peer's AS: iBGP keeps the VTEP next hops the peer is given */
+  as: number;
+  /** the gateway's address: source of its connection, and where it listens with listenPort */
+  address: string;
+  /** its one peer, connected to on `port` */
+  peer: { address: string; port: number };
+  listenPort?: number;
+  /** the one EVI (auto_vni is off: there is no switch) */
+  vni: number;
+  /** the tunnel IP a switch would give it: next hop of the routes it originates */
+  localVtep: string;
+}
+
+/**
+ * A started Gateway (the daemon without a switch) with one peer, hold time 9 s,
+ * connect retry 1 s and graceful restart; its log lines are collected in `log`.
+ */
+export async function startTestGateway(o: TestGatewayOptions): Promise<{ gw: Gateway; log: LogLine[] }> {
+  const config: Config = {
+    router_id: o.routerId,
+    local_as: o.as,
+    bgp: {
+      ...(o.listenPort === undefined ? {} : { listen: { host: o.address, port: o.listenPort } }),
+      hold_time: 9,
+      connect_retry: 1,
+      peers: [{ address: o.peer.address, remote_as: o.as, port: o.peer.port, local_address: o.address, passive: false, hold_time: 9, graceful_restart: true }],
+    },
+    vteps: [],
+    evpn: { auto_vni: false, vnis: [{ vni: o.vni }] },
+    data_dir: '/nonexistent',
+    log_level: 'silent',
+  };
+  const log: LogLine[] = [];
+  const sink = { write: (s: string): void => { log.push(JSON.parse(s) as LogLine); } };
+  const gw = new Gateway({ config, logger: pino({ level: 'info' }, sink) });
+  await gw.start();
+  gw.setLocalVtep(o.localVtep);
+  return { gw, log };
 }
