@@ -191,14 +191,20 @@ describe('the running daemon', () => {
     const dataDir = join(dir, 'noswitch-var');
     await writeFile(file, yaml(dataDir, `vteps:\n  - { switch: ps0, ovsdb: "unix:${join(dir, 'no-such.sock')}" }\napi:\n  listen: { host: 127.0.0.1, port: 0 }\n`));
     const d = start(['--config', file]);
-    const listening = await d.waitFor((l) => l.msg === 'REST API listening', 'REST API listening', 20_000);
-    const token = (await readFile(join(dataDir, 'admin.token'), 'utf8')).trim();
-    const res = await fetch(`${String(listening.address)}/v2.0/vteps`, { headers: { authorization: `Bearer ${token}` } });
-    expect(res.status).toBe(200);
-    const body = (await res.json()) as { vteps: Array<Record<string, unknown>> };
-    expect(body.vteps).toMatchObject([{ switch: 'ps0', connected: false }]);
-    d.signal('SIGTERM');
-    expect((await d.exited).code).toBe(0);
+    try {
+      const listening = await d.waitFor((l) => l.msg === 'REST API listening', 'REST API listening', 20_000);
+      const token = (await readFile(join(dataDir, 'admin.token'), 'utf8')).trim();
+      const res = await fetch(`${String(listening.address)}/v2.0/vteps`, { headers: { authorization: `Bearer ${token}` } });
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { vteps: Array<Record<string, unknown>> };
+      expect(body.vteps).toMatchObject([{ switch: 'ps0', connected: false }]);
+      d.signal('SIGTERM');
+      expect((await d.exited).code).toBe(0);
+    } finally {
+      // The managed config database outlives l2bgwd by design (the next start adopts it).
+      const pid = Number(await readFile(join(dataDir, 'config-db.pid'), 'utf8').catch(() => '0'));
+      if (pid > 0) process.kill(pid, 'SIGTERM');
+    }
   }, 30_000);
 
   test('SIGINT stops it too', async () => {
