@@ -203,7 +203,11 @@ describe('the running daemon', () => {
     } finally {
       // The managed config database outlives l2bgwd by design (the next start adopts it).
       const pid = Number(await readFile(join(dataDir, 'config-db.pid'), 'utf8').catch(() => '0'));
-      if (pid > 0) process.kill(pid, 'SIGTERM');
+      try {
+        if (pid > 0) process.kill(pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
     }
   }, 30_000);
 
