@@ -109,6 +109,7 @@ describe.skipIf(missing !== undefined)('l2bgwd with gobgpd and a hardware_vtep d
     expect(text).toMatch(new RegExp(`l2bgw_bgp_routes_in_total\\{peer="${GOBGP.replaceAll('.', '\\.')}"\\} [1-9]`));
     expect(text).toMatch(/l2bgw_bgp_routes_out_total\{peer="127\.0\.0\.4"\} [1-9]/);
     expect(text).toMatch(/l2bgw_reconcile_lag_seconds\{switch="ps0"\} 0/);
+    expect(text).toMatch(/l2bgw_ovsdb_transaction_seconds_count\{db="ps0",result="ok"\} [1-9]/);
   }, 30_000);
 
   it('a manual connection with a MAC for the restart check', async () => {
