@@ -355,10 +355,10 @@ export class VtepSwitch {
       return;
     }
     let local = false;
-    const remote: string[] = [];
+    const remote: TypedRowChange<WatchedTables>[] = [];
     for (const c of changes) {
       if (LOCAL_TABLES.has(c.table)) local = true;
-      if (REMOTE_TABLES.has(c.table)) remote.push(c.uuid);
+      if (REMOTE_TABLES.has(c.table)) remote.push(c);
     }
     if (local) this.refreshLocal();
     // The writer tells the echo of its own commits from other writers' changes.

@@ -49,6 +49,7 @@ import type { Batch, BatchOptions } from './reconcile/batch.js';
 import { desired } from './reconcile/desired.js';
 import { diff, diffMacs } from './reconcile/diff.js';
 import { UcastIndex } from './reconcile/ucast-index.js';
+import type { UcastKeyRow } from './reconcile/ucast-index.js';
 import type { ObservedState, ReconcileDiff, ReconcileInputs, SkippedInput } from './reconcile/types.js';
 
 export const VTEP_DB = 'hardware_vtep';
@@ -58,6 +59,17 @@ export type TransactOutcome = { ok: true; value: unknown[] } | { ok: false; erro
 /** What the writer needs of an OVSDB client: RFC 7047 §4.1.3 transact with operations encoded ahead. */
 export interface Transactor {
   transact(db: string, ops: EncodedOps): Promise<TransactOutcome>;
+}
+
+/**
+ * A row the monitor saw change, with its columns before (modify, delete) and
+ * after (insert, modify): the shape of the OVSDB client's row changes.
+ */
+export interface ObservedChange {
+  table: string;
+  uuid: string;
+  old?: object;
+  new?: object;
 }
 
 /** Where the writer reads what to write and what is there. */
@@ -196,23 +208,29 @@ export class VtepWriter {
 
   /**
    * The observed rows changed: re-check once the current plan is done.
-   * With `changed` (uuids of the rows a monitor update touched), changes
-   * that are only the echo of our own commits are ignored; without it
-   * (resync, lock regained) the rows are always re-checked.
+   * With `changed` (the rows a monitor update touched, before and after),
+   * changes that are only the echo of our own commits are ignored; without
+   * it (resync, lock regained) the rows are always re-checked.
    */
-  observedChanged(changed?: Iterable<string>): void {
+  observedChanged(changed?: readonly ObservedChange[]): void {
     if (changed === undefined) {
       // A resync: the snapshot is the truth; echoes still owed are moot.
       this.index = undefined;
       this.echoes.clear();
     } else {
-      const uuids = [...changed];
-      this.indexRows(uuids);
+      const index = this.index;
+      if (index) {
+        for (const c of changed) {
+          if (c.table === 'Ucast_Macs_Remote') index.change(c.uuid, c.old as UcastKeyRow | undefined, c.new as UcastKeyRow | undefined);
+        }
+      }
       if (this.flight) {
-        for (const u of uuids) this.heldChanges.push(u);
+        for (const c of changed) this.heldChanges.push(c.uuid);
         return;
       }
-      if (!this.external(uuids)) {
+      let other = false;
+      for (const c of changed) if (!this.echoes.delete(c.uuid)) other = true;
+      if (!other) {
         // Only our echoes: a writer waiting for them to re-plan may go on.
         if (this.echoes.size === 0) this.wake?.();
         return;
@@ -220,17 +238,6 @@ export class VtepWriter {
     }
     this.observedDirty = true;
     this.kick();
-  }
-
-  /** Keep the index in step with the cache; without a readable cache it is dropped (the next diff is full). */
-  private indexRows(uuids: readonly string[]): void {
-    if (!this.index) return;
-    const seen = this.source.observe();
-    if (!seen) {
-      this.index = undefined;
-      return;
-    }
-    for (const u of uuids) this.index.update(u, seen);
   }
 
   /** Consumes matching echoes; true when some change is not one. */
@@ -368,17 +375,12 @@ export class VtepWriter {
   ): { diff: ReconcileDiff; desiredDelta: number; macs: number } {
     const want = desired((this.source.inputsFor as NonNullable<WriterSource['inputsFor']>)(slice));
     const d = diffMacs(want, seen, slice, index, { allowDeletes });
-    // The rows these MACs had (the index shows our earlier commits) give way to what they want now.
-    let delta = 0;
+    // The rows these MACs had (the index shows our earlier commits) give way to the rows they want now.
     let n = 0;
-    for (const [ls, set] of slice) {
-      n += set.size;
-      for (const mac of set) {
-        if (want.switches.has(ls) && index.get(ls, mac) !== undefined) delta--;
-        if (want.ucast.get(ls)?.has(mac)) delta++;
-      }
-    }
-    return { diff: d, desiredDelta: delta, macs: n };
+    for (const set of slice.values()) n += set.size;
+    let wanted = 0;
+    for (const macs of want.ucast.values()) wanted += macs.size;
+    return { diff: d, desiredDelta: wanted - d.found, macs: n };
   }
 
   /**

@@ -9,14 +9,7 @@ import { VtepWriter } from '../../src/vtep/writer.js';
 import type { TransactOutcome } from '../../src/vtep/writer.js';
 import type { EncodedOps } from '../../src/vtep/ovsdb/codec/jsonrpc.js';
 import type { ReconcileInputs, RemoteMac } from '../../src/vtep/reconcile/types.js';
-import { MemDb } from './reconcile/mem-db.js';
-
-function uuidsOf(results: unknown[]): string[] {
-  return results.flatMap((r) => {
-    const u = (r as { uuid?: [string, string] } | null)?.uuid;
-    return u ? [u[1]] : [];
-  });
-}
+import { MemDb, monitorChanges } from './reconcile/mem-db.js';
 
 describe('VtepWriter echoes', () => {
   it('a re-plan waiting for the echo of the last commit goes on as soon as the echo arrives', async () => {
@@ -30,6 +23,7 @@ describe('VtepWriter echoes', () => {
       freshnessTimeoutMs: 3_600_000,
       transactor: {
         transact: async (_db: string, ops: EncodedOps): Promise<TransactOutcome> => {
+          const before = db.observed();
           const r = db.transact(JSON.parse(`[${ops.json}]`) as object[]);
           if (!r.ok) return r;
           late.commits++;
@@ -38,7 +32,7 @@ describe('VtepWriter echoes', () => {
             inputs = { ...inputs, macs: [...inputs.macs, mac(2, '192.0.2.1')] };
             writer.inputsChanged();
           }
-          const echo = uuidsOf(r.value);
+          const echo = monitorChanges(before, db.observed());
           setTimeout(() => late.writer?.observedChanged(echo), 20);
           return r;
         },
@@ -69,9 +63,10 @@ describe('VtepWriter retries', () => {
             failNext = false;
             return { ok: false, error: { code: 'OVSDB_TXN_FAILED', message: 'refused once' } };
           }
+          const before = db.observed();
           const r = db.transact(JSON.parse(`[${ops.json}]`) as object[]);
           if (r.ok) {
-            const echo = uuidsOf(r.value);
+            const echo = monitorChanges(before, db.observed());
             setTimeout(() => late.writer?.observedChanged(echo), 1);
           }
           return r;

@@ -8,23 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { VtepWriter } from '../../src/vtep/writer.js';
 import type { TransactOutcome, TransactionReport } from '../../src/vtep/writer.js';
 import type { EncodedOps } from '../../src/vtep/ovsdb/codec/jsonrpc.js';
-import type { ObservedState, ReconcileInputs, RemoteMac } from '../../src/vtep/reconcile/types.js';
-import { MemDb } from './reconcile/mem-db.js';
+import type { ReconcileInputs, RemoteMac } from '../../src/vtep/reconcile/types.js';
+import { MemDb, monitorChanges } from './reconcile/mem-db.js';
 
 const mac = (i: number): string => `02:00:00:00:${((i >> 8) & 0xff).toString(16).padStart(2, '0')}:${(i & 0xff).toString(16).padStart(2, '0')}`;
-
-/** uuids of rows that differ between two views: what a monitor update would name. */
-function changedRows(before: ObservedState, after: ObservedState): string[] {
-  const out: string[] = [];
-  const tables = ['ucastRemote', 'mcastRemote', 'locators', 'locatorSets'] as const;
-  for (const t of tables) {
-    const a = before[t] as ReadonlyMap<string, unknown>;
-    const b = after[t] as ReadonlyMap<string, unknown>;
-    for (const [u, r] of b) if (JSON.stringify(a.get(u)) !== JSON.stringify(r)) out.push(u);
-    for (const u of a.keys()) if (!b.has(u)) out.push(u);
-  }
-  return out;
-}
 
 function lab(): {
   db: MemDb;
@@ -53,7 +40,7 @@ function lab(): {
           setTimeout(() => {
             const before = view;
             view = db.observed();
-            late.writer?.observedChanged(changedRows(before, view));
+            late.writer?.observedChanged(monitorChanges(before, view));
           }, 5);
         }
         return r;

@@ -73,7 +73,7 @@ async function harness(opts: Partial<WriterOptions> = {}, lock?: string): Promis
   let snapshot = true;
   let inputs: ReconcileInputs = { logicalSwitches: [{ uuid: ls, name: lsName, tunnelKey: VNI + lsSeq }], macs: [], flood: new Map() };
   const h = { allowDeletes: true, errors: [] as string[], stats: [] as WriterStats[] } as Harness;
-  const m = await client.monitor(VTEP_DB, vtepSchema, { Logical_Switch: {}, Ucast_Macs_Remote: {}, Mcast_Macs_Remote: {}, Physical_Locator: {}, Physical_Locator_Set: {} }, (changes) => h.writer?.observedChanged(changes.map((c) => c.uuid)));
+  const m = await client.monitor(VTEP_DB, vtepSchema, { Logical_Switch: {}, Ucast_Macs_Remote: {}, Mcast_Macs_Remote: {}, Physical_Locator: {}, Physical_Locator_Set: {} }, (changes) => h.writer?.observedChanged(changes));
   if (!m.ok) throw new Error(m.error.message);
   const monitor = m.value;
   const observe = (): ObservedState | undefined => snapshot ? {

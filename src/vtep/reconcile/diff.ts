@@ -210,13 +210,15 @@ export function diff(want: DesiredState, seen: ObservedState, options: DiffOptio
  * The same diff for the given MACs only (by logical switch), their rows
  * looked up in `index`, which must show every row of `seen`: Ucast rows
  * only, flood sets untouched. `want` holds the desired rows of these MACs.
+ * `found` counts the MACs that had rows (for the caller's row count).
  */
 export function diffMacs(
   want: DesiredState, seen: ObservedState, macs: ReadonlyMap<string, ReadonlySet<string>>, index: UcastIndex, options: DiffOptions,
-): ReconcileDiff {
+): ReconcileDiff & { found: number } {
   const locs = new Locators(seen);
   const out: Changes = { inserts: [], updates: [], extras: [] };
   let missingSwitch = 0;
+  let found = 0;
   for (const [ls, set] of macs) {
     if (!want.switches.has(ls)) continue;
     const wanted = want.ucast.get(ls);
@@ -224,9 +226,13 @@ export function diffMacs(
       missingSwitch += wanted?.size ?? 0;
       continue;
     }
-    for (const mac of set) ucastChanges(wanted?.get(mac), index.get(ls, mac), seen, locs, out);
+    for (const mac of set) {
+      const rows = index.get(ls, mac);
+      if (rows !== undefined) found++;
+      ucastChanges(wanted?.get(mac), rows, seen, locs, out);
+    }
   }
-  return result(out, seen, index, locs, options, missingSwitch);
+  return { ...result(out, seen, index, locs, options, missingSwitch), found };
 }
 
 /**

@@ -5,10 +5,13 @@
  * collected by the server at commit, see diff.ts bundles).
  *
  * Built from a monitor cache in one pass, then kept up to date row by row
- * from the monitor's changes (`update`), so that a diff over a few MACs need
- * not scan the table. Pure: no I/O.
+ * from the monitor's changes (`change`, with the row before and after), so
+ * that a diff over a few MACs need not scan the table. Pure: no I/O.
  */
 import type { ObservedState } from './types.js';
+
+/** The columns of a Ucast_Macs_Remote row the index keys on. */
+export type UcastKeyRow = Pick<ObservedState['ucastRemote'] extends ReadonlyMap<string, infer R> ? R : never, 'MAC' | 'logical_switch' | 'locator'>;
 
 /** One uuid per MAC is the rule; a list only for duplicate rows. */
 export type UcastRows = string | string[];
@@ -20,15 +23,8 @@ function lowerMac(mac: string): string {
   return UPPER.test(mac) ? mac.toLowerCase() : mac;
 }
 
-interface RowKey {
-  ls: string;
-  mac: string;
-  locator: string;
-}
-
 export class UcastIndex {
   private readonly byLs = new Map<string, Map<string, UcastRows>>();
-  private readonly keys = new Map<string, RowKey>();
   private readonly locatorRefs = new Map<string, number>();
 
   /** `switches`: the managed logical switches; rows of others only count as locator references. */
@@ -51,18 +47,18 @@ export class UcastIndex {
     return this.locatorRefs.get(locator) ?? 0;
   }
 
-  /** Re-read one row from the cache after a monitor change: inserted, changed or gone. */
-  update(uuid: string, seen: ObservedState): void {
-    const row = seen.ucastRemote.get(uuid);
-    const old = this.keys.get(uuid);
-    if (old && row && old.ls === row.logical_switch && old.mac === lowerMac(row.MAC) && old.locator === row.locator) return;
-    if (old) this.remove(uuid, old);
-    if (row) this.add(uuid, row.logical_switch, row.MAC, row.locator);
+  /**
+   * Follow one monitor change of a Ucast_Macs_Remote row: `old` is the row
+   * before (absent for an insert), `next` the row after (absent for a delete).
+   */
+  change(uuid: string, old: UcastKeyRow | undefined, next: UcastKeyRow | undefined): void {
+    if (old && next && old.logical_switch === next.logical_switch && old.MAC === next.MAC && old.locator === next.locator) return;
+    if (old) this.remove(uuid, old.logical_switch, lowerMac(old.MAC), old.locator);
+    if (next) this.add(uuid, next.logical_switch, next.MAC, next.locator);
   }
 
   private add(uuid: string, ls: string, rawMac: string, locator: string): void {
     const mac = lowerMac(rawMac);
-    this.keys.set(uuid, { ls, mac, locator });
     this.locatorRefs.set(locator, (this.locatorRefs.get(locator) ?? 0) + 1);
     if (!this.switches.has(ls)) return;
     let macs = this.byLs.get(ls);
@@ -73,19 +69,18 @@ export class UcastIndex {
     else prev.push(uuid);
   }
 
-  private remove(uuid: string, k: RowKey): void {
-    this.keys.delete(uuid);
-    const n = (this.locatorRefs.get(k.locator) ?? 1) - 1;
-    if (n > 0) this.locatorRefs.set(k.locator, n);
-    else this.locatorRefs.delete(k.locator);
-    const macs = this.byLs.get(k.ls);
-    const prev = macs?.get(k.mac);
+  private remove(uuid: string, ls: string, mac: string, locator: string): void {
+    const n = (this.locatorRefs.get(locator) ?? 1) - 1;
+    if (n > 0) this.locatorRefs.set(locator, n);
+    else this.locatorRefs.delete(locator);
+    const macs = this.byLs.get(ls);
+    const prev = macs?.get(mac);
     if (!macs || prev === undefined) return;
     if (typeof prev === 'string') {
-      if (prev === uuid) macs.delete(k.mac);
+      if (prev === uuid) macs.delete(mac);
       return;
     }
     const rest = prev.filter((u) => u !== uuid);
-    macs.set(k.mac, rest.length === 1 ? rest[0] : rest);
+    macs.set(mac, rest.length === 1 ? rest[0] : rest);
   }
 }

@@ -7,27 +7,29 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { desired } from '../../../src/vtep/reconcile/desired.js';
 import { diff, diffMacs } from '../../../src/vtep/reconcile/diff.js';
-import { batches, bindBatch, learnUuids, touchedRows } from '../../../src/vtep/reconcile/batch.js';
+import { batches, bindBatch, learnUuids } from '../../../src/vtep/reconcile/batch.js';
 import { UcastIndex } from '../../../src/vtep/reconcile/ucast-index.js';
+import type { UcastKeyRow } from '../../../src/vtep/reconcile/ucast-index.js';
 import type { ReconcileDiff, ReconcileInputs, RemoteMac } from '../../../src/vtep/reconcile/types.js';
-import { MemDb } from './mem-db.js';
+import { MemDb, monitorChanges } from './mem-db.js';
 
 const mac = (i: number): string => `02:00:00:00:00:${i.toString(16).padStart(2, '0')}`;
 
 /** Commit a plan, telling the index about every row each commit touched (as the monitor's echo would). */
 function commit(db: MemDb, d: ReconcileDiff, index: UcastIndex, maxRows: number): void {
   const known = new Map<string, string>();
-  const before = new Set(db.tables.Ucast_Macs_Remote.keys());
   for (const b of batches(d, { maxRows })) {
     const bound = bindBatch(b, known);
     if (!bound.ok) throw new Error(`unbound ${bound.missing.join(',')}`);
+    const before = db.observed();
     const r = db.transact(bound.ops);
     if (!r.ok) throw new Error(r.error.message);
     for (const [n, u] of learnUuids(b, r.value)) known.set(n, u);
-    for (const u of touchedRows(b, r.value)) index.update(u, db.observed());
+    // The monitor's changes for this commit: our own rows, and any row gone without our asking (none expected).
+    for (const c of monitorChanges(before, db.observed())) {
+      if (c.table === 'Ucast_Macs_Remote') index.change(c.uuid, c.old as UcastKeyRow | undefined, c.new as UcastKeyRow | undefined);
+    }
   }
-  // Rows gone without our asking (none expected) would show here too.
-  for (const u of before) if (!db.tables.Ucast_Macs_Remote.has(u)) index.update(u, db.observed());
 }
 
 describe('diffMacs', () => {

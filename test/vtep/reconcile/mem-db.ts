@@ -8,6 +8,26 @@
  * test/vtep/writer.test.ts.
  */
 import type { ObservedState } from '../../../src/vtep/reconcile/types.js';
+import type { ObservedChange } from '../../../src/vtep/writer.js';
+
+const OBSERVED_TABLES = {
+  ucastRemote: 'Ucast_Macs_Remote', mcastRemote: 'Mcast_Macs_Remote', locators: 'Physical_Locator', locatorSets: 'Physical_Locator_Set',
+} as const;
+
+/** What a monitor would report between two views of the database: every row inserted, modified or deleted, before and after. */
+export function monitorChanges(before: ObservedState, after: ObservedState): ObservedChange[] {
+  const out: ObservedChange[] = [];
+  for (const [key, table] of Object.entries(OBSERVED_TABLES)) {
+    const a = before[key as keyof typeof OBSERVED_TABLES] as ReadonlyMap<string, object>;
+    const b = after[key as keyof typeof OBSERVED_TABLES] as ReadonlyMap<string, object>;
+    for (const [uuid, row] of b) {
+      const old = a.get(uuid);
+      if (JSON.stringify(old) !== JSON.stringify(row)) out.push(old ? { table, uuid, old, new: row } : { table, uuid, new: row });
+    }
+    for (const [uuid, old] of a) if (!b.has(uuid)) out.push({ table, uuid, old });
+  }
+  return out;
+}
 
 type Row = Record<string, unknown>;
 type Tables = Record<string, Map<string, Row>>;
