@@ -106,14 +106,16 @@ export class RemoteState {
    * Apply one batch of Loc-RIB best-path changes. Returns the MACs whose
    * route changed, by VNI, and whether a flood member (type 3) did.
    */
-  applyRibDeltas(batch: readonly RibDelta[]): { macs: Array<{ vni: number; mac: string }>; flood: boolean } {
-    const macs: Array<{ vni: number; mac: string }> = [];
+  applyRibDeltas(batch: readonly RibDelta[]): { macs: Map<number, string[]>; flood: boolean } {
+    const macs = new Map<number, string[]>();
     let flood = false;
     for (const d of batch) {
       if (d.type === 2) {
         const mac = formatMac(d.mac);
         this.applyMac(d.vni, mac, d.best);
-        macs.push({ vni: d.vni, mac });
+        const list = macs.get(d.vni);
+        if (list === undefined) macs.set(d.vni, [mac]);
+        else list.push(mac);
       } else {
         this.applyFlood(d.vni, d.originator, d.best);
         flood = true;

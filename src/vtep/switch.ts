@@ -229,12 +229,12 @@ export class VtepSwitch {
     }
     // MAC routes only: the writer may diff just these MACs.
     const lsOf = vniIndex(this.managed);
-    const macs: Array<{ logicalSwitch: string; mac: string }> = [];
-    for (const m of changed.macs) {
-      const ls = lsOf.get(m.vni);
-      if (ls !== undefined) macs.push({ logicalSwitch: ls, mac: m.mac });
+    const macs = new Map<string, string[]>();
+    for (const [vni, list] of changed.macs) {
+      const ls = lsOf.get(vni);
+      if (ls !== undefined) macs.set(ls, list);
     }
-    if (macs.length > 0) this.writer.inputsChanged(macs);
+    if (macs.size > 0) this.writer.inputsChanged(macs);
   }
 
   /** Manual remote gateway connections and their remote MACs (the REST layer's state). */

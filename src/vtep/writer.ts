@@ -190,17 +190,17 @@ export class VtepWriter {
 
   /**
    * Inputs (RIB, manual entries, managed switches, allowDeletes) changed:
-   * re-plan after the current commit. With `macs`, only the inputs of these
+   * re-plan after the current commit. With `macs` (by logical switch), only the inputs of these
    * MACs changed: if nothing else did since the last plan, the next diff
    * covers just them (diffMacs), not the whole table.
    */
-  inputsChanged(macs?: Iterable<{ logicalSwitch: string; mac: string }>): void {
+  inputsChanged(macs?: ReadonlyMap<string, Iterable<string>>): void {
     if (macs === undefined) this.dirtyAll = true;
     else {
-      for (const m of macs) {
-        let set = this.dirtyMacs.get(m.logicalSwitch);
-        if (set === undefined) this.dirtyMacs.set(m.logicalSwitch, (set = new Set()));
-        set.add(m.mac);
+      for (const [ls, list] of macs) {
+        let set = this.dirtyMacs.get(ls);
+        if (set === undefined) this.dirtyMacs.set(ls, (set = new Set()));
+        for (const mac of list) set.add(mac);
       }
     }
     this.kick();

@@ -84,7 +84,7 @@ describe('VtepWriter retries', () => {
     await new Promise((r) => setTimeout(r, 20));
     failNext = true;
     inputs = { ...inputs, macs: [mac(1), mac(2)] };
-    writer.inputsChanged([{ logicalSwitch: ls, mac: mac(2).mac }]);
+    writer.inputsChanged(new Map([[ls, [mac(2).mac]]]));
     await writer.whenIdle();
     expect(writer.stats.failedTransactions).toBe(1);
     expect([...db.tables.Ucast_Macs_Remote.values()].map((r) => r.MAC).sort()).toEqual(['02:00:00:00:00:01', '02:00:00:00:00:02']);

@@ -61,7 +61,7 @@ function lab(): {
     db, ls, writer, diffedBeforeTxn, reports,
     setMacs(macs: RemoteMac[], changed?: string[]) {
       inputs = { ...inputs, macs };
-      writer.inputsChanged(changed?.map((m) => ({ logicalSwitch: ls, mac: m })));
+      writer.inputsChanged(changed && new Map([[ls, changed]]));
     },
   };
 }

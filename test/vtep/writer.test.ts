@@ -115,7 +115,7 @@ async function harness(opts: Partial<WriterOptions> = {}, lock?: string): Promis
     },
     setMacs(macs: RemoteMac[], changed: string[]) {
       inputs = { ...inputs, macs };
-      writer.inputsChanged(changed.map((mac) => ({ logicalSwitch: ls, mac })));
+      writer.inputsChanged(new Map([[ls, changed]]));
     },
   });
 }
