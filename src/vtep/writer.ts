@@ -43,7 +43,7 @@
  * switch.ts: two managed switches must not share a database).
  */
 import { PlanNames, batches, bindBatch, learnUuids, touchedRows } from './reconcile/batch.js';
-import { encodeOps } from './ovsdb/codec/jsonrpc.js';
+import { joinOps } from './ovsdb/codec/jsonrpc.js';
 import type { EncodedOps } from './ovsdb/codec/jsonrpc.js';
 import type { Batch, BatchOptions } from './reconcile/batch.js';
 import { desired } from './reconcile/desired.js';
@@ -408,7 +408,7 @@ export class VtepWriter {
     }
     const bound = bindBatch(plan.taken, plan.known);
     if (!bound.ok) return;
-    plan.ready = { batch: plan.taken, ops: encodeOps(bound.ops) };
+    plan.ready = { batch: plan.taken, ops: joinOps(bound.ops) };
     plan.taken = undefined;
   }
 

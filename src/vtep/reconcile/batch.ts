@@ -1,6 +1,7 @@
 /**
  * Row changes → RFC 7047 transactions (§4.1.3, operations §5.2) of bounded
- * size, as plain JSON.
+ * size, each operation written straight as its JSON text (no object per
+ * operation to build and serialize: a bulk install writes 100,000 of them).
  *
  * A new Physical_Locator is inserted under a uuid-name (§5.2.1) in the same
  * transaction as the first row that references it: an unreferenced
@@ -36,8 +37,8 @@ export interface BatchOptions {
 export type RootTable = 'Ucast_Macs_Remote' | 'Mcast_Macs_Remote';
 
 export interface Batch {
-  /** plain RFC 7047 operations; imported names still appear as ["named-uuid", name] */
-  ops: object[];
+  /** RFC 7047 operations, each as JSON text; imported names still appear as ["named-uuid", name] */
+  ops: string[];
   /** rows inserted, updated or deleted (locators and sets included) */
   rows: number;
   /** locators inserted here: uuid-name → index of the insert in `ops` */
@@ -55,11 +56,25 @@ export interface Batch {
 
 const DEFAULT_MAX_ROWS = 100;
 
-type Named = ['named-uuid', string];
-type Ref = ['uuid', string] | Named;
+/** Characters of the uuids, MACs, addresses and names written here: no escaping needed. */
+const PLAIN = /^[\w.:-]*$/;
 
-function whereUuid(uuid: string): unknown[] {
-  return [['_uuid', '==', ['uuid', uuid]]];
+/** A JSON string (§5.1 <string>). */
+function str(s: string): string {
+  return PLAIN.test(s) ? `"${s}"` : JSON.stringify(s);
+}
+
+/** §5.1 <uuid> and <named-uuid>, as JSON text. */
+function uuidRef(uuid: string): string {
+  return `["uuid",${str(uuid)}]`;
+}
+
+function namedRef(name: string): string {
+  return `["named-uuid",${str(name)}]`;
+}
+
+function whereUuid(uuid: string): string {
+  return `[["_uuid","==",${uuidRef(uuid)}]]`;
 }
 
 const NO_KEYS: readonly LocatorKey[] = [];
@@ -145,7 +160,7 @@ export function* batches(d: ReconcileDiff, options: BatchOptions = {}, names = n
 
   const open = (): Batch => {
     const b: Batch = { ops: [], rows: 0, defines: new Map(), imports: [], deletes: [], updated: [], changes: 0, counts: { inserted: 0, updated: 0, deleted: 0 } };
-    if (options.lock !== undefined) b.ops.push({ op: 'assert', lock: options.lock });
+    if (options.lock !== undefined) b.ops.push(`{"op":"assert","lock":${str(options.lock)}}`);
     return b;
   };
   const cost = (cs: readonly Change[]): number => {
@@ -158,72 +173,70 @@ export function* batches(d: ReconcileDiff, options: BatchOptions = {}, names = n
     return n + fresh.size;
   };
 
-  const locRef = (b: Batch, r: LocatorRef): Ref => {
-    if ('uuid' in r) return ['uuid', r.uuid];
+  /** A locator reference as JSON text; inserts the locator first when this plan has not. */
+  const locRef = (b: Batch, r: LocatorRef): string => {
+    if ('uuid' in r) return uuidRef(r.uuid);
     const loc = r.insert;
     const name = named.get(loc.key);
     if (name !== undefined) {
       if (!b.defines.has(name) && !b.imports.includes(name)) b.imports.push(name);
-      return ['named-uuid', name];
+      return namedRef(name);
     }
     const n = `loc${named.size}`;
     named.set(loc.key, n);
-    const row: Record<string, unknown> = { encapsulation_type: ENCAPSULATION, dst_ip: loc.dstIp };
-    if (loc.tunnelKey !== null) row.tunnel_key = loc.tunnelKey;
+    const tunnelKey = loc.tunnelKey !== null ? `,"tunnel_key":${loc.tunnelKey}` : '';
     b.defines.set(n, b.ops.length);
-    b.ops.push({ op: 'insert', table: 'Physical_Locator', row, 'uuid-name': n });
+    b.ops.push(`{"op":"insert","table":"Physical_Locator","row":{"encapsulation_type":${str(ENCAPSULATION)},"dst_ip":${str(loc.dstIp)}${tunnelKey}},"uuid-name":"${n}"}`);
     b.rows++;
     b.counts.inserted++;
-    return ['named-uuid', n];
+    return namedRef(n);
   };
-  const setRef = (b: Batch, s: SetRef): Ref => {
-    if ('uuid' in s) return ['uuid', s.uuid];
+  const setRef = (b: Batch, s: SetRef): string => {
+    if ('uuid' in s) return uuidRef(s.uuid);
     const refs = s.insert.map((r) => locRef(b, r));
     const n = `set${names.sets++}`;
-    b.ops.push({ op: 'insert', table: 'Physical_Locator_Set', row: { locators: ['set', refs] }, 'uuid-name': n });
+    b.ops.push(`{"op":"insert","table":"Physical_Locator_Set","row":{"locators":["set",[${refs.join(',')}]]},"uuid-name":"${n}"}`);
     b.rows++;
     b.counts.inserted++;
-    return ['named-uuid', n];
+    return namedRef(n);
   };
-  const guardOp = (table: RootTable, mac: string, ls: string): object => ({
-    op: 'wait', table, timeout: 0, until: '==', rows: [], columns: ['MAC'],
-    where: [['MAC', '==', mac], ['logical_switch', '==', ['uuid', ls]]],
-  });
+  const guardOp = (table: RootTable, mac: string, ls: string): string =>
+    `{"op":"wait","table":"${table}","timeout":0,"until":"==","rows":[],"columns":["MAC"],"where":[["MAC","==",${str(mac)}],["logical_switch","==",${uuidRef(ls)}]]}`;
 
   const emit = (b: Batch, c: Change): void => {
     switch (c.kind) {
       case 'insert-ucast': {
         if (guard) b.ops.push(guardOp('Ucast_Macs_Remote', c.mac, c.logicalSwitch));
         const locator = locRef(b, c.locator);
-        b.ops.push({ op: 'insert', table: 'Ucast_Macs_Remote', row: { MAC: c.mac, logical_switch: ['uuid', c.logicalSwitch], ipaddr: c.ipaddr, locator } });
+        b.ops.push(`{"op":"insert","table":"Ucast_Macs_Remote","row":{"MAC":${str(c.mac)},"logical_switch":${uuidRef(c.logicalSwitch)},"ipaddr":${str(c.ipaddr)},"locator":${locator}}}`);
         b.counts.inserted++;
         break;
       }
       case 'update-ucast': {
-        const row: Record<string, unknown> = {};
-        if (c.locator) row.locator = locRef(b, c.locator);
-        if (c.ipaddr !== undefined) row.ipaddr = c.ipaddr;
-        b.ops.push({ op: 'update', table: 'Ucast_Macs_Remote', where: whereUuid(c.uuid), row });
+        const row: string[] = [];
+        if (c.locator) row.push(`"locator":${locRef(b, c.locator)}`);
+        if (c.ipaddr !== undefined) row.push(`"ipaddr":${str(c.ipaddr)}`);
+        b.ops.push(`{"op":"update","table":"Ucast_Macs_Remote","where":${whereUuid(c.uuid)},"row":{${row.join(',')}}}`);
         b.updated.push(c.uuid);
         b.counts.updated++;
         break;
       }
       case 'insert-mcast': {
         if (guard) b.ops.push(guardOp('Mcast_Macs_Remote', UNKNOWN_DST, c.logicalSwitch));
-        const locator_set = setRef(b, c.set);
-        b.ops.push({ op: 'insert', table: 'Mcast_Macs_Remote', row: { MAC: UNKNOWN_DST, logical_switch: ['uuid', c.logicalSwitch], locator_set } });
+        const set = setRef(b, c.set);
+        b.ops.push(`{"op":"insert","table":"Mcast_Macs_Remote","row":{"MAC":${str(UNKNOWN_DST)},"logical_switch":${uuidRef(c.logicalSwitch)},"locator_set":${set}}}`);
         b.counts.inserted++;
         break;
       }
       case 'update-mcast':
-        b.ops.push({ op: 'update', table: 'Mcast_Macs_Remote', where: whereUuid(c.uuid), row: { locator_set: setRef(b, c.set) } });
+        b.ops.push(`{"op":"update","table":"Mcast_Macs_Remote","where":${whereUuid(c.uuid)},"row":{"locator_set":${setRef(b, c.set)}}}`);
         b.updated.push(c.uuid);
         b.counts.updated++;
         break;
       case 'delete-ucast':
       case 'delete-mcast': {
         const table: RootTable = c.kind === 'delete-ucast' ? 'Ucast_Macs_Remote' : 'Mcast_Macs_Remote';
-        b.ops.push({ op: 'delete', table, where: whereUuid(c.uuid) });
+        b.ops.push(`{"op":"delete","table":"${table}","where":${whereUuid(c.uuid)}}`);
         b.deletes.push({ table, uuid: c.uuid });
         b.counts.deleted++;
         break;
@@ -256,28 +269,19 @@ export function* batches(d: ReconcileDiff, options: BatchOptions = {}, names = n
  * The operations of a batch with every imported uuid-name replaced by the
  * uuid an earlier commit gave it; `missing` lists names not yet known.
  */
-export function bindBatch(b: Batch, known: ReadonlyMap<string, string>): { ok: true; ops: object[] } | { ok: false; missing: string[] } {
+export function bindBatch(b: Batch, known: ReadonlyMap<string, string>): { ok: true; ops: string[] } | { ok: false; missing: string[] } {
   if (b.imports.length === 0) return { ok: true, ops: b.ops };
   const missing = b.imports.filter((n) => !known.has(n));
   if (missing.length > 0) return { ok: false, missing };
-  const imports = new Set(b.imports);
-  const bind = (v: unknown): unknown => {
-    if (!Array.isArray(v)) return v;
-    if (v.length === 2 && v[0] === 'named-uuid' && typeof v[1] === 'string' && imports.has(v[1])) return ['uuid', known.get(v[1])];
-    if (v[0] === 'set' && Array.isArray(v[1])) return ['set', v[1].map(bind)];
-    return v;
-  };
-  // References appear only as row values (locator, locator_set) or inside a set of them.
-  return {
-    ok: true,
-    ops: b.ops.map((op) => {
-      const row = (op as { row?: Record<string, unknown> }).row;
-      if (row === undefined) return op;
-      const bound: Record<string, unknown> = {};
-      for (const k in row) bound[k] = bind(row[k]);
-      return { ...op, row: bound };
-    }),
-  };
+  // A reference is written exactly as namedRef() wrote it, closing quote and bracket included,
+  // so "loc1" never matches inside "loc10".
+  let ops = b.ops;
+  for (const name of b.imports) {
+    const from = namedRef(name);
+    const to = uuidRef(known.get(name) as string);
+    ops = ops.map((op) => (op.includes(from) ? op.replaceAll(from, to) : op));
+  }
+  return { ok: true, ops };
 }
 
 function resultUuid(r: unknown): string | undefined {

@@ -19,6 +19,11 @@ function inp(ls: string, macs: RemoteMac[], flood: string[] = []): ReconcileInpu
   return { logicalSwitches: [{ uuid: ls, name: 'net', tunnelKey: 5000 }], macs, flood: new Map([[ls, flood.map((dstIp) => ({ dstIp }))]]) };
 }
 
+/** A batch's operations, parsed from their JSON text. */
+function opsOf(ops: readonly string[]): Op[] {
+  return ops.map((o) => JSON.parse(o) as Op);
+}
+
 /** Named uuids each op references. */
 function refs(v: unknown, out: string[] = []): string[] {
   if (Array.isArray(v)) {
@@ -49,8 +54,8 @@ describe('batch', () => {
     for (const b of batches) {
       expect(b.rows).toBeLessThanOrEqual(100);
       // every locator inserted here is referenced in the same transaction
-      const defined = (b.ops as Op[]).filter((o) => o.table === 'Physical_Locator').map((o) => o['uuid-name'] as string);
-      const used = (b.ops as Op[]).filter((o) => o.table !== 'Physical_Locator').flatMap((o) => refs(o));
+      const defined = opsOf(b.ops).filter((o) => o.table === 'Physical_Locator').map((o) => o['uuid-name'] as string);
+      const used = opsOf(b.ops).filter((o) => o.table !== 'Physical_Locator').flatMap((o) => refs(o));
       for (const n of defined) expect(used).toContain(n);
       // groups fit: no batch needs a locator from an earlier one
       expect(b.imports).toEqual([]);
@@ -82,8 +87,8 @@ describe('batch', () => {
     // 9 MAC rows and their locator
     expect(touchedRows(batches[0], r.value)).toHaveLength(10);
     const bound = bindBatch(batches[1], known);
-    expect(bound.ok && refs(bound.ops)).toEqual([]);
-    apply(db, batches.slice(1).map((b) => ({ ...b, ops: (bindBatch(b, known) as { ops: object[] }).ops, imports: [] })));
+    expect(bound.ok && refs(opsOf(bound.ops))).toEqual([]);
+    apply(db, batches.slice(1).map((b) => ({ ...b, ops: (bindBatch(b, known) as { ops: string[] }).ops, imports: [] })));
     expect(db.observed().ucastRemote.size).toBe(25);
     expect(db.observed().locators.size).toBe(1);
   });
@@ -94,7 +99,7 @@ describe('batch', () => {
     const d = diff(desired(inp(ls, manyMacs(ls, 30, 3), ['192.0.2.1'])), db.observed(), { allowDeletes: true });
     const batches = [...planBatches(d, { maxRows: 10, lock: 'l2bgw-ps0' })];
     expect(batches.length).toBeGreaterThan(2);
-    for (const b of batches) expect(b.ops[0]).toEqual({ op: 'assert', lock: 'l2bgw-ps0' });
+    for (const b of batches) expect(opsOf(b.ops)[0]).toEqual({ op: 'assert', lock: 'l2bgw-ps0' });
     db.lockHeld = false;
     expect(db.transact(batches[0].ops).ok).toBe(false);
     db.lockHeld = true;
@@ -102,17 +107,37 @@ describe('batch', () => {
     expect(db.observed().ucastRemote.size).toBe(30);
   });
 
+  it('writes each operation as valid JSON text, escaping what needs it', () => {
+    const db = new MemDb();
+    const ls = db.addLogicalSwitch('net', 5000);
+    const d = diff(desired(inp(ls, manyMacs(ls, 2, 1), ['192.0.2.1'])), db.observed(), { allowDeletes: true });
+    const [b] = [...planBatches(d, { lock: 'odd "lock" \\ name' })];
+    expect(opsOf(b.ops)[0]).toEqual({ op: 'assert', lock: 'odd "lock" \\ name' });
+    expect(opsOf(b.ops).find((o) => o.table === 'Ucast_Macs_Remote')).toEqual({
+      op: 'insert', table: 'Ucast_Macs_Remote', row: { MAC: mac(0), logical_switch: ['uuid', ls], ipaddr: '', locator: ['named-uuid', 'loc0'] },
+    });
+  });
+
+  it('binds an imported name exactly: loc1 is not a prefix of loc10', () => {
+    const b: Batch = {
+      ops: ['{"op":"update","table":"Ucast_Macs_Remote","where":[],"row":{"locator":["named-uuid","loc1"]}}', '{"op":"update","table":"Ucast_Macs_Remote","where":[],"row":{"locator":["named-uuid","loc10"]}}'],
+      rows: 2, defines: new Map([['loc10', 9]]), imports: ['loc1'], deletes: [], updated: [], changes: 2, counts: { inserted: 0, updated: 2, deleted: 0 },
+    };
+    const bound = bindBatch(b, new Map([['loc1', '00000000-0000-4000-8000-000000000001']]));
+    expect(bound.ok && opsOf(bound.ops).map((o) => o.row?.locator)).toEqual([['uuid', '00000000-0000-4000-8000-000000000001'], ['named-uuid', 'loc10']]);
+  });
+
   it('with guardInserts, a replayed transaction cannot duplicate rows', () => {
     const db = new MemDb();
     const ls = db.addLogicalSwitch('net', 5000);
     const [b] = [...planBatches(diff(desired(inp(ls, manyMacs(ls, 2, 1), ['192.0.2.1'])), db.observed(), { allowDeletes: true }), { guardInserts: true })];
-    expect((b.ops as Op[]).filter((o) => o.op === 'wait')).toHaveLength(3);
+    expect(opsOf(b.ops).filter((o) => o.op === 'wait')).toHaveLength(3);
     expect(db.transact(b.ops).ok).toBe(true);
     const again = db.transact(b.ops);
     expect(again.ok).toBe(false);
     expect(db.observed().ucastRemote.size).toBe(2);
     const [unguarded] = [...planBatches(diff(desired(inp(ls, manyMacs(ls, 3, 1))), db.observed(), { allowDeletes: true }))];
-    expect((unguarded.ops as Op[]).some((o) => o.op === 'wait')).toBe(false);
+    expect(opsOf(unguarded.ops).some((o) => o.op === 'wait')).toBe(false);
   });
 
   it('never splits one flood set from its new locators, even past maxRows', () => {
@@ -156,7 +181,7 @@ describe('batch', () => {
         const batches = [...planBatches(d, { maxRows })];
         for (const b of batches) {
           // only a lone flood set with its new locators, or a bundle, may exceed the bound
-          const rootRows = (b.ops as Op[]).filter((o) => o.op !== 'wait' && (o.table === 'Ucast_Macs_Remote' || o.table === 'Mcast_Macs_Remote')).length;
+          const rootRows = opsOf(b.ops).filter((o) => o.op !== 'wait' && (o.table === 'Ucast_Macs_Remote' || o.table === 'Mcast_Macs_Remote')).length;
           if (b.rows > maxRows && rootRows > 1) expect(d.bundles.some((g) => g.length === rootRows)).toBe(true);
         }
         apply(db, batches);

@@ -66,7 +66,7 @@ describe('diff', () => {
     expect(d.changes.map((c) => c.kind).sort()).toEqual(['insert-mcast', 'insert-ucast', 'insert-ucast', 'insert-ucast']);
     expect([...d.newLocators.keys()].sort()).toEqual(['192.0.2.2/', '192.0.2.3/']);
     const [b] = [...planBatches(d)];
-    const tables = b.ops.filter((o) => (o as { op: string }).op === 'insert').map((o) => (o as { table: string }).table);
+    const tables = b.ops.map((o) => JSON.parse(o) as { op: string; table: string }).filter((o) => o.op === 'insert').map((o) => o.table);
     expect(tables.filter((t) => t === 'Physical_Locator')).toHaveLength(2);
     expect(tables.filter((t) => t === 'Physical_Locator_Set')).toHaveLength(1);
     sync(db, inp, false);
@@ -128,7 +128,7 @@ describe('diff', () => {
     expect(d.newLocators.size).toBe(0);
     expect(d.changes).toContainEqual({ kind: 'insert-ucast', mac: '02:00:00:00:00:02', logicalSwitch: ls, ipaddr: '', locator: { uuid: locUuid } });
     expect(d.changes).toContainEqual({ kind: 'insert-mcast', logicalSwitch: ls, set: { insert: [{ uuid: locUuid }] } });
-    const ops = [...planBatches(d)][0].ops as { op: string; table?: string }[];
+    const ops = [...planBatches(d)][0].ops.map((o) => JSON.parse(o) as { op: string; table?: string });
     expect(ops.some((o) => o.table === 'Physical_Locator')).toBe(false);
   });
 

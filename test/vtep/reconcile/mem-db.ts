@@ -61,7 +61,9 @@ export class MemDb {
     };
   }
 
-  transact(ops: object[]): { ok: true; value: unknown[] } | { ok: false; error: { code: string; message: string } } {
+  /** Operations as objects or as their JSON text (as the reconciler writes them). */
+  transact(opsIn: readonly (object | string)[]): { ok: true; value: unknown[] } | { ok: false; error: { code: string; message: string } } {
+    const ops = opsIn.map((o) => (typeof o === 'string' ? (JSON.parse(o) as object) : o));
     const work: Tables = Object.fromEntries(Object.entries(this.tables).map(([k, m]) => [k, new Map([...m].map(([u, r]) => [u, { ...r }]))]));
     const names = new Map<string, string>();
     const results: unknown[] = [];

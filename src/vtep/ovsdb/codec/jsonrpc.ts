@@ -62,6 +62,11 @@ export function encodeOps(ops: readonly object[]): EncodedOps {
   return { count: ops.length, json: json.slice(1, -1) };
 }
 
+/** Operations already written as JSON text, one per element. */
+export function joinOps(ops: readonly string[]): EncodedOps {
+  return { count: ops.length, json: ops.join(',') };
+}
+
 /** A transact request (RFC 7047 §4.1.3) from encoded operations: what encodeRequest gives for the same ops. */
 export function encodeTransact(id: RpcId, db: string, ops: EncodedOps): string {
   return `{"id":${JSON.stringify(id)},"method":"transact","params":[${JSON.stringify(db)}${ops.count > 0 ? ',' : ''}${ops.json}]}`;
