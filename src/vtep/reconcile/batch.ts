@@ -164,6 +164,12 @@ export function* batches(d: ReconcileDiff, options: BatchOptions = {}, names = n
     return b;
   };
   const cost = (cs: readonly Change[]): number => {
+    if (cs.length === 1) {
+      // One change (most units): its keys are distinct already.
+      let n = rowCost(cs[0]);
+      for (const k of newKeysOf(cs[0])) if (!named.has(k)) n++;
+      return n;
+    }
     let n = 0;
     const fresh = new Set<LocatorKey>();
     for (const c of cs) {
