@@ -15,11 +15,11 @@
  * - Diffs over changed MACs: when only MAC routes changed since the last
  *   plan (inputsChanged with MACs), nobody else wrote, and deletes are
  *   allowed, the diff covers just those MACs (diffMacs), their rows found in
- *   a UcastIndex kept in step with the monitor's changes. Anything else
+ *   a UcastIndex kept in step with the monitor's changes; it is diffed a
+ *   slice of MACs at a time (macBatches), so a large one starts writing
+ *   after its first slice instead of after the whole diff. Anything else
  *   (flood lists, manual entries, logical switches, another writer's rows,
- *   a resync) brings a full diff, which rebuilds the index. Such a plan is
- *   diffed a slice of MACs at a time (macBatches), so a large one starts
- *   writing after its first slice instead of after the whole diff.
+ *   a resync) brings a full diff, which rebuilds the index.
  * - Echoes: a monitor update that only shows rows our own commits touched
  *   (their echo, RFC 7047 §4.1.6) needs no new diff; any other change does.
  *   Updates that arrive while a transaction is in flight are judged once its
