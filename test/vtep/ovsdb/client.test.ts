@@ -386,7 +386,8 @@ describe('reconnect', () => {
   it('after kill -9 and restart on the same file: pending requests fail, the cache resyncs, locks are re-taken', async () => {
     const s = await startOvsdbServer({ clustered: true });
     try {
-      const c = await connect(s.unixRemote);
+      // A slow first retry, so the other writer below usually commits before we are back.
+      const c = await connect(s.unixRemote, { backoffMinMs: 1000, backoffMaxMs: 1000 });
       const events: string[] = [];
       c.on('disconnected', (e) => events.push(`down ${e.code}`));
       c.on('connected', () => events.push('up'));
@@ -409,6 +410,7 @@ describe('reconnect', () => {
 
       await s.stop('SIGKILL');
       await waitFor(() => events.includes('down OVSDB_DISCONNECTED'), 'disconnect');
+      const beforeOutage = batches.length;
       expect(await c.listDbs()).toMatchObject({ ok: false, error: { code: 'OVSDB_DISCONNECTED' } });
       expect(c.hasLock('writer')).toBe(false);
       // The cache survives the outage: a restart must not flap what we know.
@@ -427,12 +429,14 @@ describe('reconnect', () => {
       // The lock was granted once before the outage; the second grant is the re-take.
       await waitFor(() => events.filter((e) => e === 'up').length === 1 && events.filter((e) => e === 'locked writer').length === 2, 'reconnect', 20_000);
       // Resuming across a server restart depends on the server's history; either way the cache must be right.
-      const resync = batches.filter((x) => x.source === 'resync');
-      expect(resync).toHaveLength(1);
-      const kinds = resync[0].changes.map(label).sort();
-      expect(kinds).toEqual(['delete ls-a', 'insert ls-c', 'modify ls-b']);
-      const names = [...m.value.rows('Logical_Switch').values()].map((r) => `${r.name}:${String(r.tunnel_key)}`).sort();
-      expect(names).toEqual(['ls-b:201', 'ls-c:null']);
+      // The other writer's changes come in the resync (it committed first, as usual) or as
+      // updates just after it (we were back first): together, exactly once each.
+      const names = (): string[] => [...m.value.rows('Logical_Switch').values()].map((r) => `${r.name}:${String(r.tunnel_key)}`).sort();
+      await waitFor(() => names().join() === 'ls-b:201,ls-c:null', 'the other writer\'s changes');
+      const after = batches.slice(beforeOutage);
+      expect(after.filter((x) => x.source === 'resync')).toHaveLength(1);
+      expect(after[0].source).toBe('resync');
+      expect(after.flatMap((x) => x.changes).map(label).sort()).toEqual(['delete ls-a', 'insert ls-c', 'modify ls-b']);
       expect(c.hasLock('writer')).toBe(true);
       expect(m.value.lastTxnId).not.toBe(txnBefore);
       expect((await c.listDbs()).ok).toBe(true);
