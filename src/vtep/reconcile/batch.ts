@@ -214,7 +214,9 @@ export function* batches(d: ReconcileDiff, options: BatchOptions = {}, names = n
       case 'insert-ucast': {
         if (guard) b.ops.push(guardOp('Ucast_Macs_Remote', c.mac, c.logicalSwitch));
         const locator = locRef(b, c.locator);
-        b.ops.push(`{"op":"insert","table":"Ucast_Macs_Remote","row":{"MAC":${str(c.mac)},"logical_switch":${uuidRef(c.logicalSwitch)},"ipaddr":${str(c.ipaddr)},"locator":${locator}}}`);
+        // An empty ipaddr is the column's default (§5.2.1: columns left out get theirs): not sent.
+        const ipaddr = c.ipaddr === '' ? '' : `,"ipaddr":${str(c.ipaddr)}`;
+        b.ops.push(`{"op":"insert","table":"Ucast_Macs_Remote","row":{"MAC":${str(c.mac)},"logical_switch":${uuidRef(c.logicalSwitch)}${ipaddr},"locator":${locator}}}`);
         b.counts.inserted++;
         break;
       }

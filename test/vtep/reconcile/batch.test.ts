@@ -114,7 +114,7 @@ describe('batch', () => {
     const [b] = [...planBatches(d, { lock: 'odd "lock" \\ name' })];
     expect(opsOf(b.ops)[0]).toEqual({ op: 'assert', lock: 'odd "lock" \\ name' });
     expect(opsOf(b.ops).find((o) => o.table === 'Ucast_Macs_Remote')).toEqual({
-      op: 'insert', table: 'Ucast_Macs_Remote', row: { MAC: mac(0), logical_switch: ['uuid', ls], ipaddr: '', locator: ['named-uuid', 'loc0'] },
+      op: 'insert', table: 'Ucast_Macs_Remote', row: { MAC: mac(0), logical_switch: ['uuid', ls], locator: ['named-uuid', 'loc0'] },
     });
   });
 
