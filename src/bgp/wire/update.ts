@@ -129,11 +129,10 @@ export function endOfRib(family: Family): UpdateMessage {
 /** The family an End-of-RIB marker is for, or null when the UPDATE is not one (RFC 4724 §2). */
 export function endOfRibFamily(u: UpdateMessage): Family | null {
   if (u.withdrawn.length > 0 || u.nlri.length > 0) return null;
-  let others = 0;
+  // The RIB asks this of every UPDATE: the first other attribute settles it.
   for (const k in u.attributes) {
-    if (k !== 'mpUnreach' && u.attributes[k as keyof PathAttributes] !== undefined) others++;
+    if (k !== 'mpUnreach' && u.attributes[k as keyof PathAttributes] !== undefined) return null;
   }
-  if (others > 0) return null;
   const un = u.attributes.mpUnreach;
   if (!un) return { afi: AFI.IPV4, safi: SAFI.UNICAST };
   return un.nlri.length === 0 ? { afi: un.afi, safi: un.safi } : null;
