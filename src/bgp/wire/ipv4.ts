@@ -26,13 +26,9 @@ export function parseIpv4(text: string): number | undefined {
   return v;
 }
 
+/** Dotted quad of a uint32: an IPv4 address or a BGP identifier. */
 export function formatIpv4(n: number): string {
   return `${n >>> 24}.${(n >>> 16) & 0xff}.${(n >>> 8) & 0xff}.${n & 0xff}`;
-}
-
-/** A BGP identifier (uint32) as dotted quad. */
-export function formatRouterId(n: number): string {
-  return formatIpv4(n >>> 0);
 }
 
 /** A dotted-quad BGP identifier as uint32, or undefined when it is not one. */

@@ -17,8 +17,6 @@ import type { BgpMessage, CodecContext, DecodeResult } from './types.js';
 export { BgpFramer } from './framer.js';
 export { describeNotification, decodeShutdownCommunication, encodeShutdownCommunication, carriesShutdownCommunication } from './notification.js';
 export { endOfRib, endOfRibFamily, treatAsWithdraw } from './update.js';
-export { decodeIpv4Prefixes } from './prefix.js';
-export { formatRouterId, parseRouterId } from './ipv4.js';
 
 /** Decodes one frame (header included), as returned by BgpFramer. */
 export function decodeMessage(frame: Buffer, ctx: CodecContext): DecodeResult<BgpMessage> {

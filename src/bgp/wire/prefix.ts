@@ -6,12 +6,10 @@
 import type { Ipv4Prefix } from './types.js';
 import type { Writer } from './writer.js';
 
-/** The prefixes of a field, or undefined when it is malformed (length > 32, overrun). */
-export function decodeIpv4Prefixes(buf: Buffer): Ipv4Prefix[] | undefined {
-  return decodeIpv4PrefixesAt(buf, 0, buf.length);
-}
-
-/** The prefixes in `buf[start, end)`: the UPDATE decoder reads its fields in place. */
+/**
+ * The prefixes in `buf[start, end)` (the UPDATE decoder reads its fields in place), or
+ * undefined when the field is malformed (length > 32, overrun).
+ */
 export function decodeIpv4PrefixesAt(buf: Buffer, start: number, end: number): Ipv4Prefix[] | undefined {
   const out: Ipv4Prefix[] = [];
   let off = start;

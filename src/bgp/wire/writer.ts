@@ -67,10 +67,10 @@ export class Writer {
     return len;
   }
 
-  /** A copy of what was written since `from`. */
-  copy(from = 0): Buffer {
-    const out = Buffer.allocUnsafe(this.off - from);
-    out.set(this.buf.subarray(from, this.off));
+  /** A copy of what was written. */
+  copy(): Buffer {
+    const out = Buffer.allocUnsafe(this.off);
+    out.set(this.buf.subarray(0, this.off));
     return out;
   }
 }

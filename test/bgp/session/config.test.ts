@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { needsReset, toFsmConfig } from '../../../src/bgp/session/config.js';
-import { formatRouterId, parseRouterId } from '../../../src/bgp/wire/ipv4.js';
+import { formatIpv4, parseRouterId } from '../../../src/bgp/wire/ipv4.js';
 
 describe('session config', () => {
   it('router ids are uint32 both ways', () => {
@@ -8,7 +8,7 @@ describe('session config', () => {
     expect(parseRouterId('255.255.255.255')).toBe(0xffffffff);
     expect(parseRouterId('256.0.0.1')).toBeUndefined();
     expect(parseRouterId('1.2.3')).toBeUndefined();
-    expect(formatRouterId(0xc000020a)).toBe('192.0.2.10');
+    expect(formatIpv4(0xc000020a)).toBe('192.0.2.10');
   });
 
   it('fills FSM defaults from the bgp section, peer values first', () => {

@@ -6,12 +6,10 @@ import {
   encodeShutdownCommunication,
   endOfRib,
   endOfRibFamily,
-  formatRouterId,
-  parseRouterId,
   decodeMessage,
-  decodeIpv4Prefixes,
 } from '../../../src/bgp/wire/message.js';
-import { encodeIpv4Prefixes } from '../../../src/bgp/wire/prefix.js';
+import { formatIpv4, parseRouterId } from '../../../src/bgp/wire/ipv4.js';
+import { decodeIpv4PrefixesAt, encodeIpv4Prefixes } from '../../../src/bgp/wire/prefix.js';
 import { Writer } from '../../../src/bgp/wire/writer.js';
 import type { OpenMessage, UpdateMessage } from '../../../src/bgp/wire/types.js';
 import { CTX2, CTX4, hex } from './helpers.js';
@@ -75,8 +73,8 @@ describe('End-of-RIB (RFC 4724 §2)', () => {
 
 describe('router ids and prefixes', () => {
   it('formats and parses BGP identifiers', () => {
-    expect(formatRouterId(0xc000020a)).toBe('192.0.2.10');
-    expect(formatRouterId(0xffffffff)).toBe('255.255.255.255');
+    expect(formatIpv4(0xc000020a)).toBe('192.0.2.10');
+    expect(formatIpv4(0xffffffff)).toBe('255.255.255.255');
     expect(parseRouterId('192.0.2.10')).toBe(0xc000020a);
     expect(parseRouterId('256.0.0.1')).toBeUndefined();
     expect(parseRouterId('1.2.3')).toBeUndefined();
@@ -86,15 +84,15 @@ describe('router ids and prefixes', () => {
 
   it('decodes and encodes IPv4 prefixes (RFC 4271 §4.3)', () => {
     const field = hex('00 | 08 0a | 11 c0a880 | 20 c0000201');
-    const p = decodeIpv4Prefixes(field);
+    const p = decodeIpv4PrefixesAt(field, 0, field.length);
     expect(p).toEqual([{ addr: 0, len: 0 }, { addr: 0x0a000000, len: 8 }, { addr: 0xc0a88000, len: 17 }, { addr: 0xc0000201, len: 32 }]);
     const w = new Writer();
     encodeIpv4Prefixes(w, p ?? []);
     expect(w.copy().toString('hex')).toBe(field.toString('hex'));
     // Trailing bits past the length are cleared.
-    expect(decodeIpv4Prefixes(hex('07 ff'))).toEqual([{ addr: 0xfe000000, len: 7 }]);
-    expect(decodeIpv4Prefixes(hex('21 0a000000 00'))).toBeUndefined();
-    expect(decodeIpv4Prefixes(hex('18 0a00'))).toBeUndefined();
+    expect(decodeIpv4PrefixesAt(hex('07 ff'), 0, 2)).toEqual([{ addr: 0xfe000000, len: 7 }]);
+    expect(decodeIpv4PrefixesAt(hex('21 0a000000 00'), 0, 6)).toBeUndefined();
+    expect(decodeIpv4PrefixesAt(hex('18 0a00'), 0, 3)).toBeUndefined();
   });
 });
 
