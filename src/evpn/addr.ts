@@ -6,6 +6,7 @@
  */
 
 import { formatIpv4, parseIpv4 } from '../bgp/wire/ipv4.js';
+import { ESI_ZERO } from './types.js';
 import type { IpAddress } from './types.js';
 
 const HEX = '0123456789abcdef';
@@ -169,8 +170,12 @@ export function parseIp(text: string): IpAddress | undefined {
   return n === undefined ? undefined : { v: 4, addr: n };
 }
 
-/** 10 octets at `off` as 20 lower-case hex digits. */
+/**
+ * 10 octets at `off` as 20 lower-case hex digits. The all-zero ESI of a single-homed
+ * route, nearly every route, is the shared ESI_ZERO: no string is built for it.
+ */
 export function readEsi(buf: Buffer, off: number): string {
+  if (buf.readUInt32BE(off) === 0 && buf.readUInt32BE(off + 4) === 0 && buf.readUInt16BE(off + 8) === 0) return ESI_ZERO;
   return buf.toString('hex', off, off + 10);
 }
 

@@ -578,9 +578,7 @@ export class EvpnRib {
     const probe = this.fillProbe(r);
     const old = peer.type2.get(probe);
     const label2 = r.label2 ?? NO_LABEL;
-    // Single-homed routes share the one ESI_ZERO string instead of each keeping its decoded copy.
-    const esi = r.esi === ESI_ZERO ? ESI_ZERO : r.esi;
-    if (old && old.attrs === set && old.label1 === r.label1 && old.label2 === label2 && old.esi === esi && (old.flags & INELIGIBLE) === flags) {
+    if (old && old.attrs === set && old.label1 === r.label1 && old.label2 === label2 && old.esi === r.esi && (old.flags & INELIGIBLE) === flags) {
       // Same route again (e.g. after a graceful restart): only the stale mark goes.
       if (old.flags & STALE) {
         old.flags &= ~STALE;
@@ -588,7 +586,8 @@ export class EvpnRib {
       }
       return;
     }
-    const p = new Type2Path(probe.rdId, r.ethTag, probe.macHi, probe.macLo, probe.ip, esi, r.label1, label2, set, flags, now);
+    // A single-homed route's ESI is the shared ESI_ZERO (readEsi), not a string of its own.
+    const p = new Type2Path(probe.rdId, r.ethTag, probe.macHi, probe.macLo, probe.ip, r.esi, r.label1, label2, set, flags, now);
     set.refs++;
     peer.type2.set(p);
     if (old) this.forget(peer, old);
