@@ -159,7 +159,7 @@ export class VtepWriter {
   /** rows our commits touched whose echo has not arrived yet */
   private readonly echoes = new Set<string>();
   /** rows changed while a transaction was in flight, judged after its reply */
-  private heldChanges: string[] = [];
+  private heldChanges: ObservedChange[] = [];
   /** the transaction sent and not answered yet */
   private flight: Flight | undefined;
   private lastSkipped: readonly SkippedInput[] = [];
@@ -225,12 +225,10 @@ export class VtepWriter {
         }
       }
       if (this.flight) {
-        for (const c of changed) this.heldChanges.push(c.uuid);
+        for (const c of changed) this.heldChanges.push(c);
         return;
       }
-      let other = false;
-      for (const c of changed) if (!this.echoes.delete(c.uuid)) other = true;
-      if (!other) {
+      if (!this.external(changed)) {
         // Only our echoes: a writer waiting for them to re-plan may go on.
         if (this.echoes.size === 0) this.wake?.();
         return;
@@ -241,9 +239,9 @@ export class VtepWriter {
   }
 
   /** Consumes matching echoes; true when some change is not one. */
-  private external(changed: Iterable<string>): boolean {
+  private external(changed: Iterable<ObservedChange>): boolean {
     let other = false;
-    for (const u of changed) if (!this.echoes.delete(u)) other = true;
+    for (const c of changed) if (!this.echoes.delete(c.uuid)) other = true;
     return other;
   }
 
