@@ -312,9 +312,7 @@ export class VtepWriter {
     if (keyed) {
       c.macPlans++;
       // Until its slice is diffed, each MAC counts as one pending change.
-      let n = 0;
-      for (const set of macs.values()) n += set.size;
-      c.pendingChanges = n;
+      c.pendingChanges = countMacs(macs);
       this.options.onStats?.(this.stats);
       return newPlan(this.macBatches(macs, allowDeletes));
     }
@@ -374,11 +372,7 @@ export class VtepWriter {
     const want = desired((this.source.inputsFor as NonNullable<WriterSource['inputsFor']>)(slice));
     const d = diffMacs(want, seen, slice, index, { allowDeletes });
     // The rows these MACs had (the index shows our earlier commits) give way to the rows they want now.
-    let n = 0;
-    for (const set of slice.values()) n += set.size;
-    let wanted = 0;
-    for (const macs of want.ucast.values()) wanted += macs.size;
-    return { diff: d, desiredDelta: wanted - d.found, macs: n };
+    return { diff: d, desiredDelta: want.ucastRows - d.found, macs: countMacs(slice) };
   }
 
   /**
@@ -491,6 +485,13 @@ const MACS_PER_DIFF = 1000;
 
 function newPlan(batches: Iterator<Batch, void>): Plan {
   return { batches, taken: undefined, ready: undefined, done: false, known: new Map() };
+}
+
+/** How many MACs `macs` (by logical switch) holds. */
+function countMacs(macs: ReadonlyMap<string, ReadonlySet<string>>): number {
+  let n = 0;
+  for (const set of macs.values()) n += set.size;
+  return n;
 }
 
 /** The MACs of `macs` (by logical switch) in slices of at most `size`. */
