@@ -39,8 +39,8 @@ export type RootTable = 'Ucast_Macs_Remote' | 'Mcast_Macs_Remote';
 export interface Batch {
   /** RFC 7047 operations, each as JSON text; imported names still appear as ["named-uuid", name] */
   ops: string[];
-  /** rows inserted, updated or deleted (locators and sets included) */
-  rows: number;
+  /** rows inserted, updated or deleted (locators and sets included): the sum of `counts` */
+  readonly rows: number;
   /** locators inserted here: uuid-name → index of the insert in `ops` */
   defines: Map<string, number>;
   /** uuid-names of locators inserted by earlier batches of the same plan */
@@ -159,7 +159,13 @@ export function* batches(d: ReconcileDiff, options: BatchOptions = {}, names = n
   let cur: Batch | undefined;
 
   const open = (): Batch => {
-    const b: Batch = { ops: [], rows: 0, defines: new Map(), imports: [], deletes: [], updated: [], changes: 0, counts: { inserted: 0, updated: 0, deleted: 0 } };
+    const counts = { inserted: 0, updated: 0, deleted: 0 };
+    const b: Batch = {
+      ops: [], defines: new Map(), imports: [], deletes: [], updated: [], changes: 0, counts,
+      get rows() {
+        return counts.inserted + counts.updated + counts.deleted;
+      },
+    };
     if (options.lock !== undefined) b.ops.push(`{"op":"assert","lock":${str(options.lock)}}`);
     return b;
   };
@@ -193,7 +199,6 @@ export function* batches(d: ReconcileDiff, options: BatchOptions = {}, names = n
     const tunnelKey = loc.tunnelKey !== null ? `,"tunnel_key":${loc.tunnelKey}` : '';
     b.defines.set(n, b.ops.length);
     b.ops.push(`{"op":"insert","table":"Physical_Locator","row":{"encapsulation_type":${str(ENCAPSULATION)},"dst_ip":${str(loc.dstIp)}${tunnelKey}},"uuid-name":"${n}"}`);
-    b.rows++;
     b.counts.inserted++;
     return namedRef(n);
   };
@@ -202,7 +207,6 @@ export function* batches(d: ReconcileDiff, options: BatchOptions = {}, names = n
     const refs = s.insert.map((r) => locRef(b, r));
     const n = `set${names.sets++}`;
     b.ops.push(`{"op":"insert","table":"Physical_Locator_Set","row":{"locators":["set",[${refs.join(',')}]]},"uuid-name":"${n}"}`);
-    b.rows++;
     b.counts.inserted++;
     return namedRef(n);
   };
@@ -250,7 +254,6 @@ export function* batches(d: ReconcileDiff, options: BatchOptions = {}, names = n
         break;
       }
     }
-    b.rows++;
     b.changes++;
   };
 
