@@ -93,11 +93,16 @@ async function rawWriter(sock: string, lsUuid: string, n: number, perTxn: number
     const ops: unknown[] = [VTEP_DB];
     if (start === 0) ops.push({ op: 'insert', table: 'Physical_Locator', 'uuid-name': 'loc', row: { encapsulation_type: 'vxlan_over_ipv4', dst_ip: '192.0.2.2' } });
     for (let i = start; i < Math.min(n, start + perTxn); i++) {
-      ops.push({ op: 'insert', table: 'Ucast_Macs_Remote', row: { MAC: macText(i), logical_switch: ['uuid', lsUuid], locator, ipaddr: '' } });
+      // As l2bgw writes them: no ipaddr, the column's default.
+      ops.push({ op: 'insert', table: 'Ucast_Macs_Remote', row: { MAC: macText(i), logical_switch: ['uuid', lsUuid], locator } });
     }
     const reply = new Promise((r) => (waiter = r));
     socket.write(JSON.stringify({ id, method: 'transact', params: ops }));
-    const res = (await reply) as { result: Array<{ uuid?: [string, string] }> };
+    const res = (await reply) as { result: Array<{ uuid?: [string, string]; error?: string }> | null; error: unknown };
+    // A refused transaction would make the rate meaningless.
+    const failed = res.error ?? res.result?.find((r) => r.error !== undefined)?.error;
+    if (failed !== undefined && failed !== null) throw new Error(`minimal writer: transaction ${id} failed: ${JSON.stringify(failed)}`);
+    if (!res.result) throw new Error(`minimal writer: transaction ${id} has no result`);
     if (start === 0) locator = ['uuid', res.result[0].uuid?.[1]];
   }
   const ms = performance.now() - t0;
@@ -154,6 +159,8 @@ async function l2bgwWriter(sock: string, n: number, mode: 'install' | 'sync'): P
     for (const batch of deltas) sw.applyRibDeltas(batch);
     deltas.length = 0;
   };
+  // The diffs counted are those of the routes, not the ones made at start.
+  const plansBefore = sw.writerStats.plans;
   const t0 = performance.now();
   let ribMs = 0;
   if (mode === 'install') {
@@ -171,7 +178,7 @@ async function l2bgwWriter(sock: string, n: number, mode: 'install' | 'sync'): P
   await sw.whenIdle();
   const ms = performance.now() - t1;
   const written = sw.remoteRows()?.ucastRemote.size ?? 0;
-  const plans = sw.writerStats.plans;
+  const plans = sw.writerStats.plans - plansBefore;
   const moves: number[] = [];
   if (mode === 'install') {
     for (let i = 0; i < 9; i++) {
