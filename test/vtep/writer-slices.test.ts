@@ -10,8 +10,9 @@ import type { TransactOutcome, TransactionReport } from '../../src/vtep/writer.j
 import type { EncodedOps } from '../../src/vtep/ovsdb/codec/jsonrpc.js';
 import type { ReconcileInputs, RemoteMac } from '../../src/vtep/reconcile/types.js';
 import { MemDb, monitorChanges } from './reconcile/mem-db.js';
+import { formatMac } from '../../src/evpn/addr.js';
 
-const mac = (i: number): string => `02:00:00:00:${((i >> 8) & 0xff).toString(16).padStart(2, '0')}:${(i & 0xff).toString(16).padStart(2, '0')}`;
+const mac = (i: number): string => formatMac(0x020000000000 + i);
 
 function lab(): {
   db: MemDb;

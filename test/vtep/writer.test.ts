@@ -15,6 +15,7 @@ import type { WriterOptions, WriterStats } from '../../src/vtep/writer.js';
 import type { ObservedState, ReconcileInputs, RemoteMac } from '../../src/vtep/reconcile/types.js';
 import { startOvsdbServer } from '../support/ovsdb-server.js';
 import type { OvsdbServer } from '../support/ovsdb-server.js';
+import { formatMac } from '../../src/evpn/addr.js';
 
 const run = promisify(execFile);
 const VNI = 5000;
@@ -34,7 +35,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-const mac = (i: number): string => `02:00:00:00:${((i >> 8) & 0xff).toString(16).padStart(2, '0')}:${(i & 0xff).toString(16).padStart(2, '0')}`;
+const mac = (i: number): string => formatMac(0x020000000000 + i);
 
 async function vtepCtl(...args: string[]): Promise<string> {
   return (await run('vtep-ctl', [`--db=unix:${server.socketPath}`, ...args])).stdout;

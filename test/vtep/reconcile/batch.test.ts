@@ -6,10 +6,11 @@ import { batches as planBatches, bindBatch, learnUuids, touchedRows } from '../.
 import type { Batch } from '../../../src/vtep/reconcile/batch.js';
 import type { ReconcileInputs, RemoteMac } from '../../../src/vtep/reconcile/types.js';
 import { MemDb } from './mem-db.js';
+import { formatMac } from '../../../src/evpn/addr.js';
 
 type Op = { op: string; table?: string; 'uuid-name'?: string; row?: Record<string, unknown>; lock?: string };
 
-const mac = (i: number): string => `02:00:00:00:${((i >> 8) & 0xff).toString(16).padStart(2, '0')}:${(i & 0xff).toString(16).padStart(2, '0')}`;
+const mac = (i: number): string => formatMac(0x020000000000 + i);
 
 function manyMacs(ls: string, n: number, vteps: number): RemoteMac[] {
   return Array.from({ length: n }, (_, i) => ({ mac: mac(i), logicalSwitch: ls, dstIp: `192.0.2.${1 + (i % vteps)}`, source: 'bgp' as const }));
