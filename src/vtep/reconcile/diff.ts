@@ -273,34 +273,37 @@ function bundles(changes: readonly Change[], seen: ObservedState, index: UcastIn
     if (list) list.push(i);
     else users.set(u, [i]);
   };
+  const useSet = (s: SetRef, i: number): void => {
+    if ('uuid' in s) use(s.uuid, i);
+    else for (const r of s.insert) if ('uuid' in r) use(r.uuid, i);
+  };
+  const releaseOld = (old: string | undefined, i: number): void => {
+    if (old !== undefined) release(old, [i]);
+  };
   changes.forEach((c, i) => {
     switch (c.kind) {
+      case 'insert-ucast':
+        if ('uuid' in c.locator) use(c.locator.uuid, i);
+        break;
       case 'update-ucast':
         if (c.locator) {
-          const old = seen.ucastRemote.get(c.uuid)?.locator;
-          if (old !== undefined) release(old, [i]);
+          releaseOld(seen.ucastRemote.get(c.uuid)?.locator, i);
           if ('uuid' in c.locator) use(c.locator.uuid, i);
         }
         break;
-      case 'delete-ucast': {
-        const old = seen.ucastRemote.get(c.uuid)?.locator;
-        if (old !== undefined) release(old, [i]);
+      case 'delete-ucast':
+        releaseOld(seen.ucastRemote.get(c.uuid)?.locator, i);
         break;
-      }
-      case 'update-mcast':
-      case 'delete-mcast': {
-        const old = seen.mcastRemote.get(c.uuid)?.locator_set;
-        if (old !== undefined) release(old, [i]);
-        break;
-      }
-      case 'insert-ucast':
       case 'insert-mcast':
+        useSet(c.set, i);
         break;
-    }
-    if (c.kind === 'insert-ucast' && 'uuid' in c.locator) use(c.locator.uuid, i);
-    if (c.kind === 'insert-mcast' || c.kind === 'update-mcast') {
-      if ('uuid' in c.set) use(c.set.uuid, i);
-      else for (const r of c.set.insert) if ('uuid' in r) use(r.uuid, i);
+      case 'update-mcast':
+        releaseOld(seen.mcastRemote.get(c.uuid)?.locator_set, i);
+        useSet(c.set, i);
+        break;
+      case 'delete-mcast':
+        releaseOld(seen.mcastRemote.get(c.uuid)?.locator_set, i);
+        break;
     }
   });
   // Union-find over change indexes.
