@@ -53,14 +53,14 @@ export class UcastIndex {
    */
   change(uuid: string, old: UcastKeyRow | undefined, next: UcastKeyRow | undefined): void {
     if (old && next && old.logical_switch === next.logical_switch && old.MAC === next.MAC && old.locator === next.locator) return;
-    if (old) this.remove(uuid, old.logical_switch, lowerMac(old.MAC), old.locator);
+    if (old) this.remove(uuid, old.logical_switch, old.MAC, old.locator);
     if (next) this.add(uuid, next.logical_switch, next.MAC, next.locator);
   }
 
   private add(uuid: string, ls: string, rawMac: string, locator: string): void {
-    const mac = lowerMac(rawMac);
     this.locatorRefs.set(locator, (this.locatorRefs.get(locator) ?? 0) + 1);
     if (!this.switches.has(ls)) return;
+    const mac = lowerMac(rawMac);
     let macs = this.byLs.get(ls);
     if (macs === undefined) this.byLs.set(ls, (macs = new Map()));
     const prev = macs.get(mac);
@@ -69,13 +69,15 @@ export class UcastIndex {
     else prev.push(uuid);
   }
 
-  private remove(uuid: string, ls: string, mac: string, locator: string): void {
+  private remove(uuid: string, ls: string, rawMac: string, locator: string): void {
     const n = (this.locatorRefs.get(locator) ?? 1) - 1;
     if (n > 0) this.locatorRefs.set(locator, n);
     else this.locatorRefs.delete(locator);
     const macs = this.byLs.get(ls);
-    const prev = macs?.get(mac);
-    if (!macs || prev === undefined) return;
+    if (!macs) return;
+    const mac = lowerMac(rawMac);
+    const prev = macs.get(mac);
+    if (prev === undefined) return;
     if (typeof prev === 'string') {
       if (prev === uuid) macs.delete(mac);
       return;

@@ -83,3 +83,18 @@ describe('diffMacs', () => {
       }), { numRuns: 300 });
   });
 });
+
+describe('UcastIndex', () => {
+  it('finds a row another writer wrote with an upper-case MAC by its lower-case MAC, and forgets it when it goes', () => {
+    const db = new MemDb();
+    const ls = db.addLogicalSwitch('ls0', 5000);
+    const row: UcastKeyRow = { MAC: '02:AA:00:00:00:01', logical_switch: ls, locator: 'loc-a' };
+    db.tables.Ucast_Macs_Remote.set('row-1', { ...row, ipaddr: '' });
+    const index = new UcastIndex(new Set([ls]), db.observed());
+    expect(index.get(ls, '02:aa:00:00:00:01')).toBe('row-1');
+    expect(index.refs('loc-a')).toBe(1);
+    index.change('row-1', row, undefined);
+    expect(index.get(ls, '02:aa:00:00:00:01')).toBeUndefined();
+    expect(index.refs('loc-a')).toBe(0);
+  });
+});
