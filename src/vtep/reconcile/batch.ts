@@ -34,7 +34,7 @@ export interface BatchOptions {
   guardInserts?: boolean;
 }
 
-export type RootTable = 'Ucast_Macs_Remote' | 'Mcast_Macs_Remote';
+type RootTable = 'Ucast_Macs_Remote' | 'Mcast_Macs_Remote';
 
 export interface Batch {
   /** RFC 7047 operations, each as JSON text; imported names still appear as ["named-uuid", name] */
@@ -45,10 +45,8 @@ export interface Batch {
   defines: Map<string, number>;
   /** uuid-names of locators inserted by earlier batches of the same plan */
   imports: string[];
-  /** Ucast/Mcast rows deleted */
-  deletes: { table: RootTable; uuid: string }[];
-  /** uuids of the rows updated */
-  updated: string[];
+  /** uuids of the Ucast/Mcast rows updated or deleted (inserted ones are named in the results) */
+  touched: string[];
   /** diff changes carried (a change may write a locator or set beside its row) */
   changes: number;
   counts: { inserted: number; updated: number; deleted: number };
@@ -161,7 +159,7 @@ export function* batches(d: ReconcileDiff, options: BatchOptions = {}, names = n
   const open = (): Batch => {
     const counts = { inserted: 0, updated: 0, deleted: 0 };
     const b: Batch = {
-      ops: [], defines: new Map(), imports: [], deletes: [], updated: [], changes: 0, counts,
+      ops: [], defines: new Map(), imports: [], touched: [], changes: 0, counts,
       get rows() {
         return counts.inserted + counts.updated + counts.deleted;
       },
@@ -229,7 +227,7 @@ export function* batches(d: ReconcileDiff, options: BatchOptions = {}, names = n
         if (c.locator) row.push(`"locator":${locRef(b, c.locator)}`);
         if (c.ipaddr !== undefined) row.push(`"ipaddr":${str(c.ipaddr)}`);
         b.ops.push(`{"op":"update","table":"Ucast_Macs_Remote","where":${whereUuid(c.uuid)},"row":{${row.join(',')}}}`);
-        b.updated.push(c.uuid);
+        b.touched.push(c.uuid);
         b.counts.updated++;
         break;
       }
@@ -242,14 +240,14 @@ export function* batches(d: ReconcileDiff, options: BatchOptions = {}, names = n
       }
       case 'update-mcast':
         b.ops.push(`{"op":"update","table":"Mcast_Macs_Remote","where":${whereUuid(c.uuid)},"row":{"locator_set":${setRef(b, c.set)}}}`);
-        b.updated.push(c.uuid);
+        b.touched.push(c.uuid);
         b.counts.updated++;
         break;
       case 'delete-ucast':
       case 'delete-mcast': {
         const table: RootTable = c.kind === 'delete-ucast' ? 'Ucast_Macs_Remote' : 'Mcast_Macs_Remote';
         b.ops.push(`{"op":"delete","table":"${table}","where":${whereUuid(c.uuid)}}`);
-        b.deletes.push({ table, uuid: c.uuid });
+        b.touched.push(c.uuid);
         b.counts.deleted++;
         break;
       }
@@ -312,8 +310,7 @@ export function learnUuids(b: Batch, results: readonly unknown[]): Map<string, s
 
 /** uuids of every row a committed batch inserted, updated or deleted: what its monitor echo will show. */
 export function touchedRows(b: Batch, results: readonly unknown[]): string[] {
-  const out: string[] = [...b.updated];
-  for (const d of b.deletes) out.push(d.uuid);
+  const out: string[] = [...b.touched];
   for (const r of results) {
     const u = resultUuid(r);
     if (u !== undefined) out.push(u);

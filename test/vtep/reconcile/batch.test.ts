@@ -122,7 +122,7 @@ describe('batch', () => {
   it('binds an imported name exactly: loc1 is not a prefix of loc10', () => {
     const b: Batch = {
       ops: ['{"op":"update","table":"Ucast_Macs_Remote","where":[],"row":{"locator":["named-uuid","loc1"]}}', '{"op":"update","table":"Ucast_Macs_Remote","where":[],"row":{"locator":["named-uuid","loc10"]}}'],
-      rows: 2, defines: new Map([['loc10', 9]]), imports: ['loc1'], deletes: [], updated: [], changes: 2, counts: { inserted: 0, updated: 2, deleted: 0 },
+      rows: 2, defines: new Map([['loc10', 9]]), imports: ['loc1'], touched: [], changes: 2, counts: { inserted: 0, updated: 2, deleted: 0 },
     };
     const bound = bindBatch(b, new Map([['loc1', '00000000-0000-4000-8000-000000000001']]));
     expect(bound.ok && opsOf(bound.ops).map((o) => o.row?.locator)).toEqual([['uuid', '00000000-0000-4000-8000-000000000001'], ['named-uuid', 'loc10']]);
