@@ -111,6 +111,9 @@ type Tables = Pick<ConfigTables, 'Remote_Gateway' | 'Remote_Gateway_Connection' 
 const fail = <T>(kind: StoreErrorKind, message: string, field?: string): StoreResult<T> =>
   ({ ok: false, error: field === undefined ? { kind, message } : { kind, message, field } });
 
+/** The server refused the commit for a row referring to one that is gone (RFC 7047 §3.2). */
+const missingReference = (e: OvsdbError): boolean => e.code === 'OVSDB_TXN_REFERENTIAL_INTEGRITY';
+
 function storeError(e: OvsdbError): StoreError {
   switch (e.code) {
     case 'OVSDB_DISCONNECTED':
@@ -297,7 +300,7 @@ export class ConfigStore {
     const r = await this.run(t, 1);
     if (!r.ok) {
       if (r.error.kind !== 'conflict') return r;
-      return r.error.message.includes('referential')
+      return missingReference(r.cause)
         ? fail('not_found', `no remote gateway ${c.remote_gateway}`, 'remote_gateway')
         : fail('conflict', `a connection of ${c.l2_gateway} and ${c.network} to ${gw.name} exists`);
     }
@@ -351,7 +354,7 @@ export class ConfigStore {
     const r = await this.run(t, rows.length);
     if (!r.ok) {
       if (r.error.kind !== 'conflict') return r;
-      return r.error.message.includes('referential')
+      return missingReference(r.cause)
         ? fail('not_found', 'a remote gateway connection was deleted meanwhile')
         : fail('conflict', 'a MAC exists on its connection');
     }
@@ -374,13 +377,14 @@ export class ConfigStore {
 
   // ------------------------------------------------------------ helpers
 
-  private async run(t: TxnBuilder<ConfigTables>, rows: number): Promise<StoreResult<unknown[]>> {
+  /** A failure keeps its OVSDB error as `cause`: what a refused commit means depends on the operation. */
+  private async run(t: TxnBuilder<ConfigTables>, rows: number): Promise<{ ok: true; value: unknown[] } | { ok: false; error: StoreError; cause: OvsdbError }> {
     const ops = t.build();
-    if (!ops.ok) return fail('failed', ops.error.message);
+    if (!ops.ok) return { ok: false, error: { kind: 'failed', message: ops.error.message }, cause: ops.error };
     const start = performance.now();
     const r = await this.client.transact(CONFIG_DB, ops.value as Operation[]);
     this.opts.onTransaction?.((performance.now() - start) / 1000, r.ok, r.ok ? rows : 0);
-    return r.ok ? r : { ok: false, error: storeError(r.error) };
+    return r.ok ? r : { ok: false, error: storeError(r.error), cause: r.error };
   }
 
   /**

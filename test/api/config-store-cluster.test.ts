@@ -37,4 +37,23 @@ describe('config store on a clustered database', () => {
     const dup = await b.createGateway({ name: 'dc-cluster', ipaddr: '203.0.113.21' });
     expect(dup.ok).toBe(false);
   });
+
+  it('a gateway or connection deleted while something is created on it: not found, not a conflict', async () => {
+    // Both requests go out on one connection in this order, before the cache sees the delete:
+    // the server commits the delete, then refuses the insert's reference.
+    const gw = await a.createGateway({ name: 'dc-gone', ipaddr: '203.0.113.30' });
+    if (!gw.ok) throw new Error(gw.error.message);
+    const conn = { l2_gateway: 'ps0', l2_gateway_id: 'x', network: 'ls0', network_id: 'y', remote_gateway: 'dc-gone', segmentation_id: 5000, network_type: 'vxlan', flood: true } as const;
+    const [gone, created] = await Promise.all([a.deleteGateway('dc-gone'), a.createConnection(conn)]);
+    expect(gone.ok).toBe(true);
+    expect(created).toMatchObject({ ok: false, error: { kind: 'not_found', field: 'remote_gateway' } });
+
+    const gw2 = await a.createGateway({ name: 'dc-gone2', ipaddr: '203.0.113.31' });
+    if (!gw2.ok) throw new Error(gw2.error.message);
+    const c = await a.createConnection({ ...conn, remote_gateway: 'dc-gone2' });
+    if (!c.ok) throw new Error(c.error.message);
+    const [cGone, macs] = await Promise.all([a.deleteConnection(c.value.id), a.createMacs([{ mac: '02:00:00:00:00:01', rgw_connection: c.value.id }], (_i, k) => k)]);
+    expect(cGone.ok).toBe(true);
+    expect(macs).toMatchObject({ ok: false, error: { kind: 'not_found' } });
+  });
 });
