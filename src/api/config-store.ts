@@ -94,16 +94,12 @@ export interface NewMac {
 
 export type ManualStateListener = (state: readonly ManualConnectionEntry[]) => void;
 
-/** Observes transaction latency (the metrics registry implements it). */
-export type TxnObserver = (seconds: number, ok: boolean, rows: number) => void;
-
 export interface ConfigStoreOptions {
   /** unix:PATH or tcp:HOST:PORT of the config database's ovsdb-server (or a Raft cluster member). */
   remote: string;
   probeIntervalMs?: number;
   /** How long a write waits for its own change to reach the monitor cache (default 5000 ms). */
   settleMs?: number;
-  onTransaction?: TxnObserver;
 }
 
 type Tables = Pick<ConfigTables, 'Remote_Gateway' | 'Remote_Gateway_Connection' | 'Remote_Mac'>;
@@ -236,7 +232,7 @@ export class ConfigStore {
     if (this.getGateway(gw.name)) return fail('conflict', `remote gateway ${gw.name} exists`, 'name');
     const t = new TxnBuilder(configSchema);
     t.insert('Remote_Gateway', { name: gw.name, ipaddr: gw.ipaddr });
-    const r = await this.run(t, 1);
+    const r = await this.run(t);
     if (!r.ok) return r.error.kind === 'conflict' ? fail('conflict', `remote gateway ${gw.name} exists`, 'name') : r;
     const id = insertedUuid(r.value, 0) ?? '';
     await this.settle(() => this.monitor.get('Remote_Gateway', id) !== undefined);
@@ -252,7 +248,7 @@ export class ConfigStore {
     const next = { ...cur, ...patch };
     const t = new TxnBuilder(configSchema);
     t.update('Remote_Gateway', [['_uuid', '==', cur.id]], { name: next.name, ipaddr: next.ipaddr });
-    const r = await this.run(t, 1);
+    const r = await this.run(t);
     if (!r.ok) return r.error.kind === 'conflict' ? fail('conflict', `remote gateway ${next.name} exists`, 'name') : r;
     if ((r.value[0] as { count?: number }).count === 0) return fail('not_found', `no remote gateway ${idOrName}`);
     await this.settle(() => {
@@ -267,7 +263,7 @@ export class ConfigStore {
     if (!cur) return fail('not_found', `no remote gateway ${idOrName}`);
     const t = new TxnBuilder(configSchema);
     t.delete('Remote_Gateway', [['_uuid', '==', cur.id]]);
-    const r = await this.run(t, 1);
+    const r = await this.run(t);
     if (!r.ok) {
       // §3.2: a strong reference from a connection makes the commit fail.
       return r.error.kind === 'conflict' ? fail('conflict', `remote gateway ${cur.name} is used by a remote gateway connection`) : r;
@@ -297,7 +293,7 @@ export class ConfigStore {
     };
     const t = new TxnBuilder(configSchema);
     t.insert('Remote_Gateway_Connection', row);
-    const r = await this.run(t, 1);
+    const r = await this.run(t);
     if (!r.ok) {
       if (r.error.kind !== 'conflict') return r;
       return missingReference(r.cause)
@@ -316,7 +312,7 @@ export class ConfigStore {
     const t = new TxnBuilder(configSchema);
     t.delete('Remote_Mac', [['connection', '==', cur.id]]);
     t.delete('Remote_Gateway_Connection', [['_uuid', '==', cur.id]]);
-    const r = await this.run(t, 2);
+    const r = await this.run(t);
     if (!r.ok) return r;
     if ((r.value[1] as { count?: number }).count === 0) return fail('not_found', `no remote gateway connection ${id}`);
     await this.settle(() => this.monitor.get('Remote_Gateway_Connection', cur.id) === undefined);
@@ -351,7 +347,7 @@ export class ConfigStore {
     const t = new TxnBuilder(configSchema);
     const rows: RemoteMacRow[] = macs.map((m) => ({ mac: m.mac, ipaddr: m.ipaddr ?? null, connection: m.rgw_connection }));
     for (const row of rows) t.insert('Remote_Mac', row);
-    const r = await this.run(t, rows.length);
+    const r = await this.run(t);
     if (!r.ok) {
       if (r.error.kind !== 'conflict') return r;
       return missingReference(r.cause)
@@ -368,7 +364,7 @@ export class ConfigStore {
     if (!cur) return fail('not_found', `no remote MAC ${uuid}`);
     const t = new TxnBuilder(configSchema);
     t.delete('Remote_Mac', [['_uuid', '==', cur.uuid]]);
-    const r = await this.run(t, 1);
+    const r = await this.run(t);
     if (!r.ok) return r;
     if ((r.value[0] as { count?: number }).count === 0) return fail('not_found', `no remote MAC ${uuid}`);
     await this.settle(() => this.monitor.get('Remote_Mac', cur.uuid) === undefined);
@@ -378,12 +374,10 @@ export class ConfigStore {
   // ------------------------------------------------------------ helpers
 
   /** A failure keeps its OVSDB error as `cause`: what a refused commit means depends on the operation. */
-  private async run(t: TxnBuilder<ConfigTables>, rows: number): Promise<{ ok: true; value: unknown[] } | { ok: false; error: StoreError; cause: OvsdbError }> {
+  private async run(t: TxnBuilder<ConfigTables>): Promise<{ ok: true; value: unknown[] } | { ok: false; error: StoreError; cause: OvsdbError }> {
     const ops = t.build();
     if (!ops.ok) return { ok: false, error: { kind: 'failed', message: ops.error.message }, cause: ops.error };
-    const start = performance.now();
     const r = await this.client.transact(CONFIG_DB, ops.value as Operation[]);
-    this.opts.onTransaction?.((performance.now() - start) / 1000, r.ok, r.ok ? rows : 0);
     return r.ok ? r : { ok: false, error: storeError(r.error), cause: r.error };
   }
 

@@ -12,7 +12,7 @@ export interface GatewayMetrics {
   /** Routes received from / advertised to a peer. */
   routesIn(peer: string, count: number): void;
   routesOut(peer: string, count: number): void;
-  /** Rows written to an OVSDB database (VTEP switch or config DB). */
+  /** Rows written to a VTEP switch's database. */
   rowsWritten(db: string, count: number): void;
   /** Latency of one OVSDB transaction. */
   observeOvsdbTransaction(db: string, seconds: number, ok: boolean): void;
