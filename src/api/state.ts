@@ -86,6 +86,6 @@ export interface LogicalSwitchRef {
 export interface VtepDirectory {
   /** The managed Physical_Switch rows. */
   listSwitches(): SwitchRef[];
-  /** A Logical_Switch by name or uuid. */
-  findLogicalSwitch(nameOrUuid: string): LogicalSwitchRef | undefined;
+  /** A Logical_Switch by name or uuid, in the database of the managed switch `switchName`. */
+  findLogicalSwitch(nameOrUuid: string, switchName: string): LogicalSwitchRef | undefined;
 }

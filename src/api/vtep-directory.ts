@@ -2,9 +2,9 @@
  * A `VtepDirectory` over hardware_vtep databases: the Physical_Switch and
  * Logical_Switch names of each managed switch's database, read from that
  * switch's own monitor (no second connection), so lookups answer from its
- * cache. Several databases are searched in order; a Logical_Switch name
- * found in more than one resolves to the first. Before a switch's first
- * snapshot its names are not known yet.
+ * cache. A Logical_Switch is looked up in the database of the switch that
+ * asks (two sites' databases may each have an "ls0"). Before a switch's
+ * first snapshot its names are not known yet.
  */
 import type { LogicalSwitchRef, SwitchRef, VtepDirectory } from './state.js';
 
@@ -36,14 +36,12 @@ export class OvsdbVtepDirectory implements VtepDirectory {
     return out;
   }
 
-  findLogicalSwitch(nameOrUuid: string): LogicalSwitchRef | undefined {
-    for (const s of this.sources) {
-      const byUuid = s.tables.logicalSwitches().get(nameOrUuid);
-      if (byUuid) return { uuid: nameOrUuid, name: byUuid.name, tunnelKey: byUuid.tunnel_key };
-    }
-    for (const s of this.sources) {
-      for (const [uuid, r] of s.tables.logicalSwitches()) if (r.name === nameOrUuid) return { uuid, name: r.name, tunnelKey: r.tunnel_key };
-    }
+  findLogicalSwitch(nameOrUuid: string, switchName: string): LogicalSwitchRef | undefined {
+    const rows = this.sources.find((s) => s.switches.has(switchName))?.tables.logicalSwitches();
+    if (!rows) return undefined;
+    const byUuid = rows.get(nameOrUuid);
+    if (byUuid) return { uuid: nameOrUuid, name: byUuid.name, tunnelKey: byUuid.tunnel_key };
+    for (const [uuid, r] of rows) if (r.name === nameOrUuid) return { uuid, name: r.name, tunnelKey: r.tunnel_key };
     return undefined;
   }
 }

@@ -1,7 +1,7 @@
 /**
  * /v2.0/l2-remote-gateway-connections: create, list, show, delete. The
  * local gateway is a managed Physical_Switch and the network a
- * Logical_Switch, both by name or uuid; segmentation_id defaults to the
+ * Logical_Switch of its database, both by name or uuid; segmentation_id defaults to the
  * logical switch's tunnel_key (its VNI).
  */
 import { sendError, sendStoreError } from '../errors.js';
@@ -28,7 +28,7 @@ export function connectionRoutes(ctx: ApiContext): ApiRoute[] {
         const c = (req.body as ConnectionBody)[F];
         const sw = directory.listSwitches().find((s) => s.uuid === c.l2_gateway || s.name === c.l2_gateway);
         if (!sw) return sendError(reply, 404, `no managed switch ${c.l2_gateway}`, 'not-found', `${F}.l2_gateway`);
-        const ls = directory.findLogicalSwitch(c.network);
+        const ls = directory.findLogicalSwitch(c.network, sw.name);
         if (!ls) return sendError(reply, 404, `no logical switch ${c.network}`, 'not-found', `${F}.network`);
         const segmentationId = c.segmentation_id ?? ls.tunnelKey;
         if (segmentationId === null || segmentationId < 1) {
