@@ -110,10 +110,8 @@ export async function buildApiServer(opts: ApiServerOptions): Promise<FastifyIns
         return sendError(reply, 400, 'the body is not valid JSON', 'invalid-json');
     }
     const status = err.statusCode ?? 500;
-    if (status >= 400 && status < 500) {
-      // Fastify's own 4xx (e.g. a malformed JSON body: a SyntaxError with statusCode 400).
-      return sendError(reply, status, err instanceof SyntaxError ? 'the body is not valid JSON' : err.message, err instanceof SyntaxError ? 'invalid-json' : 'invalid');
-    }
+    // Fastify's other 4xx (e.g. a bad Content-Length); malformed JSON has its own code above.
+    if (status >= 400 && status < 500) return sendError(reply, status, err.message, 'invalid');
     log.error({ err }, 'api request failed');
     return reply.code(500).send(errorBody(500, 'internal error', 'failed'));
   });
