@@ -169,10 +169,8 @@ describe('against gobgpd', () => {
     await speaker.shutdown(GOBGP, 'bye gobgp');
     await waitFor(async () => (await gobgp.json<{ state: { session_state: number } }>('neighbor', US)).state.session_state !== 6, 'GoBGP sees it down');
     // GoBGP logs the NOTIFICATION it received as JSON, with the decoded RFC 9003 text.
-    const received = (): Array<{ Code: number; Subcode: number; 'Communicated-Reason'?: string }> => gobgp.output().split('\n')
-      .filter((l) => l.includes('"received notification"')).map((l) => JSON.parse(l) as { Code: number; Subcode: number });
-    await waitFor(() => received().some((r) => r['Communicated-Reason'] === 'bye gobgp'), 'GoBGP logs the notification', 5000);
-    expect(received().find((r) => r['Communicated-Reason'] === 'bye gobgp')).toMatchObject({ Code: 6, Subcode: 2 });
+    await waitFor(() => gobgp.notifications().some((r) => r['Communicated-Reason'] === 'bye gobgp'), 'GoBGP logs the notification', 5000);
+    expect(gobgp.notifications().find((r) => r['Communicated-Reason'] === 'bye gobgp')).toMatchObject({ Code: 6, Subcode: 2 });
     speaker.enable(GOBGP);
     await untilEstablished(GOBGP, 'GoBGP back');
   });

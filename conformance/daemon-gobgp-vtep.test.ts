@@ -13,7 +13,7 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startGobgp, waitFor } from '../test/support/bgp-peers.js';
-import type { Gobgpd } from '../test/support/bgp-peers.js';
+import type { GobgpNotification, Gobgpd } from '../test/support/bgp-peers.js';
 import {
   daemonYaml, gobgpPeerConfig, missingTool, remoteMacs, startSwitchDb, stopInOrder, switchEntry, vtepCtl,
 } from '../test/support/daemon-lab.js';
@@ -127,10 +127,8 @@ describe.skipIf(missing !== undefined)('l2bgwd with gobgpd and a hardware_vtep d
     expect(remoteMacs(vtep)).toBe(rowsBefore);
     await waitFor(async () => /BGP state = (idle|active|connect)/i.test(await gobgp.gobgp('neighbor', L2)), 'GoBGP to see the session go', 10_000);
     // GoBGP logs the NOTIFICATION it received: Cease/Administrative Shutdown with our communication.
-    const ceases = () => gobgp.output().split('\n').filter((l) => l.includes('"received notification"'))
-      .map((l) => JSON.parse(l) as { Code: number; Subcode: number; 'Communicated-Reason'?: string })
-      .filter((n) => n.Code === 6 && n.Subcode === 2 && (n['Communicated-Reason'] ?? '').startsWith('l2bgwd shutting down'));
-    await waitFor(() => ceases().length > 0, 'GoBGP to log our Cease 6/2 with its communication', 5_000);
+    const ourCease = (n: GobgpNotification): boolean => n.Code === 6 && n.Subcode === 2 && (n['Communicated-Reason'] ?? '').startsWith('l2bgwd shutting down');
+    await waitFor(() => gobgp.notifications().some(ourCease), 'GoBGP to log our Cease 6/2 with its communication', 5_000);
   }, 30_000);
 
   it('restarted, l2bgwd still has every gateway, connection and MAC, and rewrites no row', async () => {

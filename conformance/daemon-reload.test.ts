@@ -72,9 +72,7 @@ describe.skipIf(missing !== undefined)('SIGHUP with live gobgpd peers', () => {
     expect(reloaded.changes).toEqual(expect.arrayContaining([`peer ${ADDED} added`, `peer ${REMOVED} removed`]));
 
     // The removed peer: Cease/Peer De-configured, as GoBGP logs it.
-    const ceases = () => peer(REMOVED).output().split('\n').filter((l) => l.includes('"received notification"'))
-      .map((l) => JSON.parse(l) as { Code: number; Subcode: number });
-    await waitFor(() => ceases().some((n) => n.Code === 6 && n.Subcode === 3), 'Cease 6/3 at the removed gobgpd', 10_000);
+    await waitFor(() => peer(REMOVED).notifications().some((n) => n.Code === 6 && n.Subcode === 3), 'Cease 6/3 at the removed gobgpd', 10_000);
     await waitFor(async () => !(await established(REMOVED)), 'the removed session down', 10_000);
 
     // The new peer comes up and gets our route with the new route target.

@@ -110,9 +110,7 @@ describe.skipIf(missing !== undefined)('l2bgwd restarted, seen by gobgpd', () =>
     watchRoute();
     expect(await d.stop()).toBe(0);
     await waitFor(async () => !(await established()), 'GoBGP to see the session go', 10_000);
-    const ceases = () => gobgp.output().split('\n').filter((l) => l.includes('"received notification"'))
-      .map((l) => JSON.parse(l) as { Code: number; Subcode: number });
-    await waitFor(() => ceases().some((n) => n.Code === 6 && n.Subcode === 2), 'GoBGP to log our Cease 6/2', 5_000);
+    await waitFor(() => gobgp.notifications().some((n) => n.Code === 6 && n.Subcode === 2), 'GoBGP to log our Cease 6/2', 5_000);
     expect(gobgp.output()).toContain('peer graceful restart');
     // Down for a while, as a restart would be: the route stays (stale) at GoBGP.
     await new Promise((r) => setTimeout(r, 1500));

@@ -167,6 +167,29 @@ export interface Gobgpd extends DaemonHandle {
   gobgp(...args: string[]): Promise<string>;
   /** `gobgp ... -j` parsed as JSON. */
   json<T = unknown>(...args: string[]): Promise<T>;
+  /** The NOTIFICATIONs gobgpd logged as received, oldest first. */
+  notifications(): GobgpNotification[];
+}
+
+/** A `"received notification"` line of gobgpd's JSON log; the reason is the RFC 9003 text, decoded. */
+export interface GobgpNotification {
+  Code: number;
+  Subcode: number;
+  'Communicated-Reason'?: string;
+}
+
+/** The received-NOTIFICATION lines of gobgpd's log (a line cut where old output was dropped is skipped). */
+function loggedNotifications(output: string): GobgpNotification[] {
+  const out: GobgpNotification[] = [];
+  for (const line of output.split('\n')) {
+    if (!line.includes('"received notification"')) continue;
+    try {
+      out.push(JSON.parse(line) as GobgpNotification);
+    } catch {
+      // the start of the line was dropped with older output
+    }
+  }
+  return out;
 }
 
 export async function startGobgp(opts: GobgpOptions): Promise<Gobgpd> {
@@ -188,6 +211,7 @@ export async function startGobgp(opts: GobgpOptions): Promise<Gobgpd> {
     apiPort,
     gobgp,
     json: async <T>(...args: string[]) => JSON.parse(await gobgp(...args, '-j')) as T,
+    notifications: () => loggedNotifications(handle.output()),
   });
 }
 
