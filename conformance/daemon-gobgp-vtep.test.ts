@@ -64,15 +64,14 @@ describe.skipIf(missing !== undefined)('l2bgwd with gobgpd and a hardware_vtep d
   afterAll(() => stopInOrder(d, gobgp, vtep), 30_000);
 
   it('a type-2 route injected in GoBGP becomes a Ucast_Macs_Remote row, and goes with it', async () => {
-    const route = ['global', 'rib', '-a', 'evpn'];
-    const mac = ['macadv', REMOTE_MAC, '10.0.0.2', 'etag', '0', 'label', '5000', 'rd', '192.0.2.2:2', 'rt', '65000:5000', 'encap', 'vxlan', 'nexthop', '192.0.2.2'];
-    await gobgp.gobgp(...route, 'add', ...mac);
+    const mac = `macadv ${REMOTE_MAC} 10.0.0.2 etag 0 label 5000 rd 192.0.2.2:2 rt 65000:5000 encap vxlan nexthop 192.0.2.2`;
+    await gobgp.evpn('add', mac);
     await waitFor(() => remoteMacs(vtep).includes(`${REMOTE_MAC} -> vxlan_over_ipv4/192.0.2.2`), 'the remote row', 20_000);
     const ip = spawnSync('ovsdb-client', ['--format=json', 'dump', `unix:${vtep.socketPath}`, 'hardware_vtep', 'Ucast_Macs_Remote', 'MAC', 'ipaddr'], { encoding: 'utf8' }).stdout;
     expect(ip).toContain('10.0.0.2');
-    await gobgp.gobgp(...route, 'del', ...mac);
+    await gobgp.evpn('del', mac);
     await waitFor(() => !remoteMacs(vtep).includes(REMOTE_MAC), 'the row to go', 20_000);
-    await gobgp.gobgp(...route, 'add', ...mac);
+    await gobgp.evpn('add', mac);
     await waitFor(() => remoteMacs(vtep).includes(REMOTE_MAC), 'the row to come back', 20_000);
   }, 60_000);
 

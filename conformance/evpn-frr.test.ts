@@ -15,7 +15,7 @@ import type { Gateway } from '../src/daemon/gateway.js';
 import type { RouteRow } from '../src/evpn/rib/view.js';
 import { FRR_BGPD, freePort, startFrr, startGobgp, waitFor } from '../test/support/bgp-peers.js';
 import type { FrrBgpd, Gobgpd } from '../test/support/bgp-peers.js';
-import { gobgpPeerConfig, startTestGateway } from '../test/support/daemon-lab.js';
+import { GOBGP_IMET, GOBGP_MAC_IP, GOBGP_MAC_ONLY, gobgpPeerConfig, startTestGateway } from '../test/support/daemon-lab.js';
 import type { LogLine } from '../test/support/l2bgwd.js';
 
 const HAVE_DAEMONS = existsSync(FRR_BGPD) && existsSync('/usr/bin/vtysh') && existsSync('/usr/bin/gobgpd') && existsSync('/usr/bin/gobgp');
@@ -25,10 +25,6 @@ const FRR = '127.0.0.2';
 const GOBGP = '127.0.0.3';
 const AS = 65010;
 const VNI = 5000;
-
-const MAC_ONLY = 'macadv aa:bb:cc:00:00:01 0.0.0.0 etag 0 label 5000 rd 192.0.2.2:5000 rt 65001:5000 encap vxlan nexthop 192.0.2.2';
-const MAC_IP = 'macadv aa:bb:cc:00:00:02 198.51.100.2 etag 0 label 5000 rd 192.0.2.2:5000 rt 65001:5000 encap vxlan nexthop 192.0.2.2';
-const IMET = 'multicast 192.0.2.2 etag 0 rd 192.0.2.2:5000 rt 65001:5000 encap vxlan pmsi ingress-repl 5000 192.0.2.2 nexthop 192.0.2.2';
 
 let gw: Gateway;
 let frr: FrrBgpd;
@@ -96,10 +92,6 @@ async function frrRoutes(): Promise<FrrRoute[]> {
 
 async function ours(): Promise<FrrRoute[]> {
   return (await frrRoutes()).filter((r) => r.path.peer.peerId === US);
-}
-
-async function evpn(op: 'add' | 'del', route: string): Promise<void> {
-  await gobgp.gobgp('global', 'rib', '-a', 'evpn', op, ...route.split(' '));
 }
 
 function snapshot(): ReturnType<Gateway['peers']>[number] | undefined {
@@ -174,7 +166,7 @@ describe.skipIf(!HAVE_DAEMONS)(`l2bgw ↔ FRR bgpd, EVPN${HAVE_DAEMONS ? '' : ' 
 
   describe('GoBGP → FRR (route reflector) → l2bgw', () => {
     it('reflected type 2 and type 3 routes land in the Loc-RIB with GoBGP\'s next hop, RT, VNI and VXLAN', async () => {
-      for (const r of [MAC_ONLY, MAC_IP, IMET]) await evpn('add', r);
+      for (const r of [GOBGP_MAC_ONLY, GOBGP_MAC_IP, GOBGP_IMET]) await gobgp.evpn('add', r);
       await waitFor(() => reflected().length === 3, 'three reflected routes in VNI 5000');
       const common = { vni: VNI, rd: '192.0.2.2:5000', nextHop: '192.0.2.2', routeTargets: ['65001:5000'], encapsulation: 'VXLAN', label: VNI, best: true, stale: false, ineligible: false, localPref: 100 };
       const byPrefix = new Map(reflected().map((r) => [r.prefix, r]));
@@ -184,7 +176,7 @@ describe.skipIf(!HAVE_DAEMONS)(`l2bgw ↔ FRR bgpd, EVPN${HAVE_DAEMONS ? '' : ' 
     });
 
     it('withdrawals at gobgpd propagate through FRR', async () => {
-      await evpn('del', MAC_IP);
+      await gobgp.evpn('del', GOBGP_MAC_IP);
       await waitFor(() => reflected().length === 2, 'MAC+IP route withdrawn through FRR');
       expect(reflected().map((r) => r.prefix).sort()).toEqual(['[2]:[0]:[48]:[aa:bb:cc:00:00:01]', '[3]:[0]:[32]:[192.0.2.2]']);
     });

@@ -20,7 +20,7 @@ import { routeRow } from '../src/evpn/rib/view.js';
 import type { RouteRow } from '../src/evpn/rib/view.js';
 import { freePort, startGobgp, waitFor } from '../test/support/bgp-peers.js';
 import type { Gobgpd } from '../test/support/bgp-peers.js';
-import { gobgpPeerConfig, startTestGateway } from '../test/support/daemon-lab.js';
+import { GOBGP_IMET, GOBGP_MAC_IP, GOBGP_MAC_ONLY, gobgpPeerConfig, startTestGateway } from '../test/support/daemon-lab.js';
 import type { LogLine } from '../test/support/l2bgwd.js';
 
 const HAVE_GOBGP = existsSync('/usr/bin/gobgpd') && existsSync('/usr/bin/gobgp');
@@ -31,9 +31,6 @@ const AS = 65010;
 const VNI = 5000;
 const RESTART_TIME = 15;
 
-const MAC_ONLY = 'macadv aa:bb:cc:00:00:01 0.0.0.0 etag 0 label 5000 rd 192.0.2.2:5000 rt 65001:5000 encap vxlan nexthop 192.0.2.2';
-const MAC_IP = 'macadv aa:bb:cc:00:00:02 198.51.100.2 etag 0 label 5000 rd 192.0.2.2:5000 rt 65001:5000 encap vxlan nexthop 192.0.2.2';
-const IMET = 'multicast 192.0.2.2 etag 0 rd 192.0.2.2:5000 rt 65001:5000 encap vxlan pmsi ingress-repl 5000 192.0.2.2 nexthop 192.0.2.2';
 const FOREIGN_RT = 'macadv aa:bb:cc:00:00:03 0.0.0.0 etag 0 label 7777 rd 192.0.2.2:7777 rt 65001:7777 encap vxlan nexthop 192.0.2.2';
 const MOVING = 'macadv aa:bb:cc:00:00:10 0.0.0.0 etag 0 label 5000 rd 192.0.2.2:5000 rt 65001:5000 encap vxlan nexthop 192.0.2.2';
 
@@ -87,10 +84,6 @@ async function fromUs(): Promise<GobgpRoute[]> {
   return (await gobgpRib()).filter((r) => r.path['neighbor-ip'] === US);
 }
 
-async function evpn(op: 'add' | 'del', route: string): Promise<void> {
-  await gobgp.gobgp('global', 'rib', '-a', 'evpn', op, ...route.split(' '));
-}
-
 // ------------------------------------------------------------------ l2bgw's view
 
 function locRow(prefix: string, peer?: string): RouteRow | undefined {
@@ -122,7 +115,7 @@ describe.skipIf(!HAVE_GOBGP)(`l2bgw ↔ gobgpd, EVPN${HAVE_GOBGP ? '' : ' (skipp
 
   describe('GoBGP → l2bgw', () => {
     it('MAC-only, MAC+IP and IMET routes land in the Loc-RIB of the EVI with every field', async () => {
-      for (const r of [MAC_ONLY, MAC_IP, IMET]) await evpn('add', r);
+      for (const r of [GOBGP_MAC_ONLY, GOBGP_MAC_IP, GOBGP_IMET]) await gobgp.evpn('add', r);
       await waitFor(() => gw.routes({ vni: VNI }).filter((r) => r.peer === GOBGP).length === 3, 'three routes from GoBGP in VNI 5000');
       const common = { vni: VNI, rd: '192.0.2.2:5000', nextHop: '192.0.2.2', routeTargets: ['65001:5000'], encapsulation: 'VXLAN', label: VNI, peer: GOBGP, stale: false, ineligible: false, best: true };
       expect(locRow('[2]:[0]:[48]:[aa:bb:cc:00:00:01]')).toMatchObject({ ...common, routeType: 2 });
@@ -135,28 +128,28 @@ describe.skipIf(!HAVE_GOBGP)(`l2bgw ↔ gobgpd, EVPN${HAVE_GOBGP ? '' : ' (skipp
     });
 
     it('a route whose RT matches no EVI stays in the Adj-RIB-In, out of every Loc-RIB', async () => {
-      await evpn('add', FOREIGN_RT);
+      await gobgp.evpn('add', FOREIGN_RT);
       const prefix = '[2]:[0]:[48]:[aa:bb:cc:00:00:03]';
       await waitFor(() => gw.rib.adjRibIn(GOBGP).some((v) => routeRow(v, 0).prefix === prefix), 'foreign-RT route in the Adj-RIB-In');
       const row = gw.rib.adjRibIn(GOBGP).map((v) => routeRow(v, 0)).find((r) => r.prefix === prefix);
       expect(row).toMatchObject({ rd: '192.0.2.2:7777', routeTargets: ['65001:7777'], label: 7777, nextHop: '192.0.2.2' });
       expect(gw.rib.locRib().map((v) => routeRow(v, 0).prefix)).not.toContain(prefix);
-      await evpn('del', FOREIGN_RT);
+      await gobgp.evpn('del', FOREIGN_RT);
       await waitFor(() => !gw.rib.adjRibIn(GOBGP).some((v) => routeRow(v, 0).prefix === prefix), 'foreign-RT route withdrawn');
     });
 
     it('gobgp del withdraws the route from the Loc-RIB', async () => {
-      await evpn('del', MAC_ONLY);
+      await gobgp.evpn('del', GOBGP_MAC_ONLY);
       await waitFor(() => locRow('[2]:[0]:[48]:[aa:bb:cc:00:00:01]') === undefined, 'MAC-only route withdrawn');
       expect(locRow('[2]:[0]:[48]:[aa:bb:cc:00:00:02]:[32]:[198.51.100.2]')).toBeDefined();
-      await evpn('add', MAC_ONLY);
+      await gobgp.evpn('add', GOBGP_MAC_ONLY);
       await waitFor(() => locRow('[2]:[0]:[48]:[aa:bb:cc:00:00:01]') !== undefined, 'MAC-only route back');
     });
 
     it('MAC mobility: our move carries sequence 1 to GoBGP; GoBGP moving it back sends sequence 2, which wins', async () => {
       const moving = '[2]:[0]:[48]:[aa:bb:cc:00:00:10]';
       const ourMove = async (): Promise<GobgpRoute | undefined> => (await fromUs()).find((r) => r.path.nlri.value.mac === 'aa:bb:cc:00:00:10');
-      await evpn('add', MOVING);
+      await gobgp.evpn('add', MOVING);
       try {
         await waitFor(() => locRow(moving, GOBGP) !== undefined, 'the MAC from GoBGP');
         // The MAC appears behind our VTEP: originated with the remote sequence + 1 (RFC 7432 §15).
@@ -168,7 +161,7 @@ describe.skipIf(!HAVE_GOBGP)(`l2bgw ↔ gobgpd, EVPN${HAVE_GOBGP ? '' : ' (skipp
         // GoBGP, seeing a higher sequence for its own MAC, withdraws its route (RFC 7432 §15).
         await waitFor(() => locRow(moving, GOBGP) === undefined, 'GoBGP withdraws its route for the moved MAC');
         // GoBGP announces the MAC again: it numbers the move past ours (seq 2), and its route wins.
-        await evpn('add', MOVING);
+        await gobgp.evpn('add', MOVING);
         await waitFor(() => locRow(moving, GOBGP)?.macMobility?.seq === 2, 'GoBGP route with sequence 2');
         const theirs = locRow(moving, GOBGP);
         expect(theirs).toMatchObject({ best: true, macMobility: { seq: 2, sticky: false }, nextHop: '192.0.2.2' });
@@ -178,7 +171,7 @@ describe.skipIf(!HAVE_GOBGP)(`l2bgw ↔ gobgpd, EVPN${HAVE_GOBGP ? '' : ' (skipp
         expect(locRow(moving, 'local')?.best ?? false).toBe(false);
       } finally {
         gw.localMacs([], [{ mac: 'aa:bb:cc:00:00:10', vni: VNI }]);
-        await evpn('del', MOVING);
+        await gobgp.evpn('del', MOVING);
       }
       await waitFor(() => locRow(moving) === undefined, 'the MAC gone');
     });
@@ -243,7 +236,7 @@ describe.skipIf(!HAVE_GOBGP)(`l2bgw ↔ gobgpd, EVPN${HAVE_GOBGP ? '' : ' (skipp
       expect(fromGobgp()).toHaveLength(3);
       // gobgpd comes back without the MAC+IP route; the gateway reconnects after its idle hold.
       await gobgp.restart();
-      for (const r of [MAC_ONLY, IMET]) await evpn('add', r);
+      for (const r of [GOBGP_MAC_ONLY, GOBGP_IMET]) await gobgp.evpn('add', r);
       await waitFor(established, 'session back', 30_000);
       await waitFor(() => fromGobgp().length === 2 && fromGobgp().every((r) => !r.stale), 'stale routes replaced or removed after End-of-RIB');
       expect(fromGobgp().map((r) => r.prefix).sort()).toEqual(['[2]:[0]:[48]:[aa:bb:cc:00:00:01]', '[3]:[0]:[32]:[192.0.2.2]']);

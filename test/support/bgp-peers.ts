@@ -167,6 +167,8 @@ export interface Gobgpd extends DaemonHandle {
   gobgp(...args: string[]): Promise<string>;
   /** `gobgp ... -j` parsed as JSON. */
   json<T = unknown>(...args: string[]): Promise<T>;
+  /** `gobgp global rib -a evpn add|del ROUTE...`, the route as the CLI's words in one string. */
+  evpn(op: 'add' | 'del', route: string): Promise<void>;
   /** The NOTIFICATIONs gobgpd logged as received, oldest first. */
   notifications(): GobgpNotification[];
 }
@@ -211,6 +213,7 @@ export async function startGobgp(opts: GobgpOptions): Promise<Gobgpd> {
     apiPort,
     gobgp,
     json: async <T>(...args: string[]) => JSON.parse(await gobgp(...args, '-j')) as T,
+    evpn: async (op: 'add' | 'del', route: string) => void await gobgp('global', 'rib', '-a', 'evpn', op, ...route.split(' ')),
     notifications: () => loggedNotifications(handle.output()),
   });
 }

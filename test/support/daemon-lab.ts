@@ -219,6 +219,15 @@ export function gobgpPeerConfig(o: GobgpPeerOptions): string {
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * Routes of a remote VTEP 192.0.2.2 in VNI 5000 (RD 192.0.2.2:5000, RT 65001:5000, VXLAN),
+ * as `gobgp global rib -a evpn add` words (see Gobgpd.evpn): MAC-only, MAC+IP, and the
+ * inclusive multicast route with its ingress replication PMSI.
+ */
+export const GOBGP_MAC_ONLY = 'macadv aa:bb:cc:00:00:01 0.0.0.0 etag 0 label 5000 rd 192.0.2.2:5000 rt 65001:5000 encap vxlan nexthop 192.0.2.2';
+export const GOBGP_MAC_IP = 'macadv aa:bb:cc:00:00:02 198.51.100.2 etag 0 label 5000 rd 192.0.2.2:5000 rt 65001:5000 encap vxlan nexthop 192.0.2.2';
+export const GOBGP_IMET = 'multicast 192.0.2.2 etag 0 rd 192.0.2.2:5000 rt 65001:5000 encap vxlan pmsi ingress-repl 5000 192.0.2.2 nexthop 192.0.2.2';
+
 // ------------------------------------------------------------- in-process gateway
 
 export interface TestGatewayOptions {
