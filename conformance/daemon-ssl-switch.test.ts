@@ -1,9 +1,9 @@
 /**
  * A switch reached over `ssl:` (RFC 7047 over TLS, mutual authentication, as
  * ovsdb-server's pssl remote with --private-key/--certificate/--ca-cert): the
- * daemon's `vteps[].ssl` files are used by the switch driver and by the REST
- * side's switch directory. A type-2 route from a peer becomes a row, read back
- * with vtep-ctl over the server's unix socket.
+ * daemon's `vteps[].ssl` files open the switch's one connection (the REST side
+ * reads switch names from its monitor). A type-2 route from a peer becomes a row,
+ * read back with vtep-ctl over the server's unix socket.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
