@@ -9,8 +9,9 @@ import type { OvsdbServer } from '../test/support/ovsdb-server.js';
 import { VtepSwitch } from '../src/vtep/switch.js';
 import { formatMac } from '../src/evpn/addr.js';
 import type { RibDelta } from '../src/evpn/rib/rib.js';
-import { duplicateLocators, floodLines, readRemote, setUpSwitch, type2, type3, ucastLines, waitFor } from '../test/vtep/switch-helpers.js';
+import { duplicateLocators, floodLines, readRemote, setUpSwitch, type2, type3, ucastLines } from '../test/vtep/switch-helpers.js';
 import type { RemoteRows } from '../test/vtep/switch-helpers.js';
+import { waitFor } from '../test/support/process.js';
 
 const LSS = { ls0: 5000, ls1: 5001, ls2: 5002 };
 const LS_OF = new Map(Object.entries(LSS).map(([n, v]) => [v, n]));

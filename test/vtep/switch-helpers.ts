@@ -3,7 +3,6 @@
 // with ovsdb-client (never through the code under test).
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parseIp, parseMac } from '../../src/evpn/addr.js';
 import type { RibDelta } from '../../src/evpn/rib/rib.js';
 import type { OvsdbServer } from '../support/ovsdb-server.js';
@@ -120,12 +119,4 @@ export function duplicateLocators(rows: RemoteRows): number {
     seen.add(k);
   }
   return dups;
-}
-
-export async function waitFor(cond: () => boolean | Promise<boolean>, what: string, ms = 20_000): Promise<void> {
-  const end = performance.now() + ms;
-  while (!(await cond())) {
-    if (performance.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
 }

@@ -15,7 +15,8 @@ import { buildEvpnCommunities } from '../../src/evpn/ext-communities.js';
 import type { ImetRoute, MacIpRoute } from '../../src/evpn/types.js';
 import { ingressReplicationPmsi } from '../../src/evpn/pmsi.js';
 import type { UpdateMessage } from '../../src/bgp/wire/types.js';
-import { duplicateLocators, floodLines, readRemote, setUpSwitch, type2, type3, ucastLines, vtepCtl, waitFor } from './switch-helpers.js';
+import { duplicateLocators, floodLines, readRemote, setUpSwitch, type2, type3, ucastLines, vtepCtl } from './switch-helpers.js';
+import { waitFor } from '../support/process.js';
 
 const FAST = { client: { backoffMinMs: 50, backoffMaxMs: 200 }, retryMinMs: 50, retryMaxMs: 200, freshnessTimeoutMs: 500 } as const;
 

@@ -12,17 +12,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeTestPki, startOvsdbServer } from '../../support/ovsdb-server.js';
 import type { OvsdbServer } from '../../support/ovsdb-server.js';
+import { waitFor } from '../../support/process.js';
 
 const DB = 'hardware_vtep';
 const FAST = { backoffMinMs: 100, backoffMaxMs: 400 } as const;
 
-async function waitFor(cond: () => boolean, what: string, ms = 15_000): Promise<void> {
-  const end = performance.now() + ms;
-  while (!cond()) {
-    if (performance.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 const clients: OvsdbClient[] = [];
 async function connect(remote: string, extra: Partial<OvsdbClientOptions> = {}): Promise<OvsdbClient> {
