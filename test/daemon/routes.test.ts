@@ -68,7 +68,7 @@ describe.skipIf(!HAVE)('GET /v2.0/evpn/routes: installed means a switch holds th
     gw = new Gateway({ config: gatewayConfig(gobgp.port, vtep), logger: pino({ level: 'silent' }) });
     await gw.start();
     await waitFor(() => gw.peers()[0]?.state === 'Established', 'gateway ↔ gobgpd Established', 30_000);
-    for (const r of [MAC_5000, IMET_5000, MAC_6000, IMET_6000]) await gobgp.gobgp('global', 'rib', '-a', 'evpn', 'add', ...r.split(' '));
+    for (const r of [MAC_5000, IMET_5000, MAC_6000, IMET_6000]) await gobgp.evpn('add', r);
     await vtepCtl(vtep, 'add-ucast-local', 'ls0', LOCAL_MAC, '192.0.2.1');
   }, 60_000);
 
