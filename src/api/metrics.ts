@@ -16,7 +16,7 @@ export interface GatewayMetrics {
   rowsWritten(db: string, count: number): void;
   /** Latency of one OVSDB transaction. */
   observeOvsdbTransaction(db: string, seconds: number, ok: boolean): void;
-  /** Time from a RIB change to its rows being committed on a switch. */
+  /** How long a switch has had changes waiting to be written (0 when none). */
   setReconcileLag(vtepSwitch: string, seconds: number): void;
 }
 
@@ -30,7 +30,7 @@ export class MetricsRegistry implements GatewayMetrics {
     name: 'l2bgw_ovsdb_transaction_seconds', help: 'OVSDB transaction latency', labelNames: ['db', 'result'],
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [this.registry],
   });
-  private readonly lag = new Gauge({ name: 'l2bgw_reconcile_lag_seconds', help: 'Delay from a RIB change to its rows committed', labelNames: ['switch'], registers: [this.registry] });
+  private readonly lag = new Gauge({ name: 'l2bgw_reconcile_lag_seconds', help: 'How long the switch has had changes waiting to be written (0 when none)', labelNames: ['switch'], registers: [this.registry] });
   private readonly apiRequests = new Counter({ name: 'l2bgw_api_requests_total', help: 'REST requests by method and status', labelNames: ['method', 'status'], registers: [this.registry] });
 
   setSessions(byState: Readonly<Record<string, number>>): void {
