@@ -76,7 +76,7 @@ export interface ObservedChange {
 export interface WriterSource {
   inputs(): ReconcileInputs;
   /** The inputs of these MACs only (by logical switch), for a diff over them (see inputsChanged). */
-  inputsFor?(macs: ReadonlyMap<string, ReadonlySet<string>>): ReconcileInputs;
+  inputsFor(macs: ReadonlyMap<string, ReadonlySet<string>>): ReconcileInputs;
   /** the monitor's rows, or undefined while no complete snapshot is held */
   observe(): ObservedState | undefined;
   allowDeletes(): boolean;
@@ -302,7 +302,7 @@ export class VtepWriter {
     // Only some MACs changed, nobody else wrote, and the index is current: diff just them.
     // Before deletes are allowed every diff is full (it also counts the rows held back).
     const macs = this.dirtyMacs;
-    const keyed = !this.dirtyAll && !this.observedDirty && allowDeletes && this.index !== undefined && this.source.inputsFor !== undefined;
+    const keyed = !this.dirtyAll && !this.observedDirty && allowDeletes && this.index !== undefined;
     this.observedDirty = false;
     this.dirtyAll = false;
     this.dirtyMacs = new Map();
@@ -369,7 +369,7 @@ export class VtepWriter {
   private diffSlice(
     slice: ReadonlyMap<string, ReadonlySet<string>>, seen: ObservedState, index: UcastIndex, allowDeletes: boolean,
   ): { diff: ReconcileDiff; desiredDelta: number; macs: number } {
-    const want = desired((this.source.inputsFor as NonNullable<WriterSource['inputsFor']>)(slice));
+    const want = desired(this.source.inputsFor(slice));
     const d = diffMacs(want, seen, slice, index, { allowDeletes });
     // The rows these MACs had (the index shows our earlier commits) give way to the rows they want now.
     return { diff: d, desiredDelta: want.ucastRows - d.found, macs: countMacs(slice) };

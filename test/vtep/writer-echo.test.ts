@@ -37,7 +37,12 @@ describe('VtepWriter echoes', () => {
           return r;
         },
       },
-      source: { inputs: () => inputs, observe: () => db.observed(), allowDeletes: () => true },
+      source: {
+        inputs: () => inputs,
+        inputsFor: (which) => ({ ...inputs, macs: inputs.macs.filter((m) => which.get(m.logicalSwitch)?.has(m.mac)) }),
+        observe: () => db.observed(),
+        allowDeletes: () => true,
+      },
     }));
     writer.inputsChanged();
     await writer.whenIdle();
