@@ -16,6 +16,7 @@ import type { ObservedState, ReconcileInputs, RemoteMac } from '../../src/vtep/r
 import { startOvsdbServer } from '../support/ovsdb-server.js';
 import type { OvsdbServer } from '../support/ovsdb-server.js';
 import { formatMac } from '../../src/evpn/addr.js';
+import { waitFor } from '../support/process.js';
 
 const run = promisify(execFile);
 const VNI = 5000;
@@ -176,14 +177,23 @@ describe('VtepWriter against ovsdb-server', () => {
   });
 
   it('a table arriving piece by piece costs a few diffs, not one per transaction', async () => {
-    const h = await harness({ maxRows: 20 });
+    // 200 arrivals of 10 MACs each, faster than the writer: 4 arrive while each
+    // transaction of 20 rows commits, as UPDATEs come off a socket during a sync.
+    // Paced by the commits, not by the clock, so a busy machine changes nothing.
+    let arrived = 0;
+    let all: RemoteMac[] = [];
+    let arrive = (): void => {};
+    const h = await harness({ maxRows: 20, onTransaction: () => arrive() });
     const plans = h.writer.stats.plans;
-    const all = bgpMacs(h, 2000, 4);
-    // 200 arrivals of 10 MACs each, one per turn of the event loop, as UPDATEs come off a socket.
-    for (let n = 10; n <= all.length; n += 10) {
-      h.set(all.slice(0, n));
-      await new Promise((r) => setImmediate(r));
-    }
+    all = bgpMacs(h, 2000, 4);
+    const next = (): void => {
+      if (arrived < 200) h.set(all.slice(0, ++arrived * 10));
+    };
+    arrive = () => {
+      for (let i = 0; i < 4; i++) next();
+    };
+    next();
+    await waitFor(() => arrived === 200, 'every arrival', 30_000);
     await h.writer.whenIdle();
     expect(h.errors).toEqual([]);
     expect((await dump('Ucast_Macs_Remote')).filter((r) => JSON.stringify(r.logical_switch).includes(h.ls))).toHaveLength(2000);
