@@ -493,10 +493,12 @@ export class EvpnRib {
     const nh = a.mpReach?.nextHop;
     const ext = a.extCommunities;
     const pmsi = a.pmsiTunnel;
+    // RFC 4271 §5.1.5: LOCAL_PREF from an external peer is ignored; best path then uses the default.
+    const localPref = peer.ibgp ? a.localPref : undefined;
     let asText = '';
     for (const s of a.asPath ?? []) asText += `${s.type}:${s.asns.join(',')};`;
     const key =
-      `${a.origin ?? ''}|${asText}|${a.med ?? ''}|${a.localPref ?? ''}|${a.originatorId ?? ''}|${a.clusterList?.join(',') ?? ''}|` +
+      `${a.origin ?? ''}|${asText}|${a.med ?? ''}|${localPref ?? ''}|${a.originatorId ?? ''}|${a.clusterList?.join(',') ?? ''}|` +
       `${nh ? nh.toString('hex') : ''}|${ext ? ext.toString('hex') : ''}|` +
       `${pmsi ? `${pmsi.flags},${pmsi.tunnelType},${pmsi.label},${pmsi.tunnelId.toString('hex')}` : ''}|${ineligible ? 1 : 0}`;
     let set = peer.attrSets.get(key);
@@ -521,7 +523,7 @@ export class EvpnRib {
         len,
         neighborAs,
         a.med,
-        a.localPref,
+        localPref,
         a.originatorId,
         a.clusterList?.length ?? 0,
         nextHopOf(nh),

@@ -44,6 +44,13 @@ describe('type-2 best path, RFC 7432 §15 then RFC 4271 §9.1.2.2', () => {
     expect(race({ localPref: 200 }, { localPref: 100 })).toBe('127.0.0.2');
     expect(race({}, { localPref: 101 })).toBe('127.0.0.3');
   });
+  it('LOCAL_PREF from an external peer is ignored (RFC 4271 §5.1.5)', () => {
+    // B's 500 does not count: both stand at 100, and A's shorter AS_PATH wins.
+    const ext = { peerAs: 65020, asPath: [{ type: 2, asns: [65020] }] };
+    expect(race({ ...ext }, { ...ext, localPref: 500, asPath: [{ type: 2, asns: [65020, 65021] }] })).toBe('127.0.0.2');
+    // From an internal peer it counts, against an external route without it.
+    expect(race({ ...ext }, { localPref: 101 })).toBe('127.0.0.3');
+  });
   it('then shorter AS_PATH, an AS_SET counting 1', () => {
     expect(race({ asPath: [{ type: 2, asns: [1, 2] }] }, { asPath: [{ type: 2, asns: [1] }, { type: 1, asns: [7, 8, 9] }] })).toBe('127.0.0.2');
     expect(race({ asPath: [{ type: 2, asns: [1, 2, 3] }] }, { asPath: [{ type: 2, asns: [4] }] })).toBe('127.0.0.3');
