@@ -46,6 +46,9 @@ export interface ManualInput {
   connections: readonly ManualConnection[];
 }
 
+/** What a new set of manual connections changes (see RemoteState.setManual). */
+export type ManualChange = 'none' | 'all' | Map<string, Set<string>>;
+
 export type NotInstalledReason = 'ipv6-next-hop' | 'no-next-hop' | 'no-logical-switch';
 
 /** A best route the switch does not get, and why (reported, never dropped silently). */
@@ -124,8 +127,34 @@ export class RemoteState {
     return { macs, flood };
   }
 
-  setManual(input: ManualInput): void {
+  /**
+   * Replace the manual connections. Returns what changed for the writer:
+   * nothing, only the remote MACs listed (by logical switch uuid, lower
+   * case), or 'all' when a connection came, went or changed its network,
+   * gateway, segmentation id or flooding (flood lists and locators follow).
+   */
+  setManual(input: ManualInput): ManualChange {
+    const before = new Map(this.manual.connections.map((c) => [c.id, c]));
     this.manual = input;
+    if (before.size !== input.connections.length) return 'all';
+    const macs = new Map<string, Set<string>>();
+    for (const c of input.connections) {
+      const old = before.get(c.id);
+      if (old === undefined || old.logicalSwitchUuid !== c.logicalSwitchUuid || old.dstIp !== c.dstIp || old.tunnelKey !== c.tunnelKey || old.flood !== c.flood) return 'all';
+      const was = manualMacIndex(old.macs);
+      const now = manualMacIndex(c.macs);
+      let changed: Set<string> | undefined;
+      const mark = (mac: string): void => {
+        if (changed === undefined) {
+          changed = macs.get(c.logicalSwitchUuid);
+          if (changed === undefined) macs.set(c.logicalSwitchUuid, (changed = new Set()));
+        }
+        changed.add(mac);
+      };
+      for (const [mac, ip] of now) if (was.get(mac) !== ip) mark(mac);
+      for (const mac of was.keys()) if (!now.has(mac)) mark(mac);
+    }
+    return macs.size === 0 ? 'none' : macs;
   }
 
   counts(): RemoteCounts {
@@ -272,6 +301,11 @@ function manualInput(c: ManualConnection, m: ManualMac): RemoteMac {
   if (c.tunnelKey !== undefined) e.tunnelKey = c.tunnelKey;
   if (m.ipaddr !== undefined && m.ipaddr !== '') e.ipaddr = m.ipaddr;
   return e;
+}
+
+/** A connection's MACs (lower case) → ipaddr ('' when none), as the reconciler reads them. */
+function manualMacIndex(macs: readonly ManualMac[]): Map<string, string> {
+  return new Map(macs.map((m) => [m.mac.toLowerCase(), m.ipaddr ?? '']));
 }
 
 /** VNI → Logical_Switch uuid; with several logical switches on one VNI the lowest uuid wins. */

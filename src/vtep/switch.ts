@@ -239,7 +239,13 @@ export class VtepSwitch {
 
   /** Manual remote gateway connections and their remote MACs (the REST layer's state). */
   setManual(input: ManualInput): void {
-    this.remote.setManual(input);
+    const change = this.remote.setManual(input);
+    if (change === 'none') return;
+    if (change !== 'all') {
+      // Only remote MACs of unchanged connections: a diff over those MACs, not the whole table.
+      this.writer.inputsChanged(change);
+      return;
+    }
     this.refreshManaged();
     this.writer.inputsChanged();
   }

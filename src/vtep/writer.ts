@@ -12,14 +12,16 @@
  *   its rows were right when it was made, and the next diff corrects what
  *   changed since. A table arriving route by route thus costs a few diffs,
  *   each over what arrived during the previous one, not one per transaction.
- * - Diffs over changed MACs: when only MAC routes changed since the last
- *   plan (inputsChanged with MACs), nobody else wrote, and deletes are
+ * - Diffs over changed MACs: when only the inputs of some MACs changed since
+ *   the last plan (their routes, or a manual connection's MAC list:
+ *   inputsChanged with MACs), nobody else wrote, and deletes are
  *   allowed, the diff covers just those MACs (diffMacs), their rows found in
  *   a UcastIndex kept in step with the monitor's changes; it is diffed a
  *   slice of MACs at a time (macBatches), so a large one starts writing
  *   after its first slice instead of after the whole diff. Anything else
- *   (flood lists, manual entries, logical switches, another writer's rows,
- *   a resync) brings a full diff, which rebuilds the index.
+ *   (flood lists, manual connections, logical switches, another writer's rows,
+ *   a resync) brings a full diff, which rebuilds the index; so does a slice
+ *   that adds to or clears the inputs a diff skips, which full diffs count.
  * - Echoes: a monitor update that only shows rows our own commits touched
  *   (their echo, RFC 7047 §4.1.6) needs no new diff; any other change does.
  *   Updates that arrive while a transaction is in flight are judged once its
@@ -370,6 +372,8 @@ export class VtepWriter {
     slice: ReadonlyMap<string, ReadonlySet<string>>, seen: ObservedState, index: UcastIndex, allowDeletes: boolean,
   ): { diff: ReconcileDiff; desiredDelta: number; macs: number } {
     const want = desired(this.source.inputsFor(slice));
+    // What the inputs skip is counted by full diffs: one follows when these MACs add to it or leave it.
+    if (want.skipped.length > 0 || this.lastSkipped.some((k) => k.kind === 'mac' && k.mac !== undefined && slice.get(k.logicalSwitch)?.has(k.mac))) this.dirtyAll = true;
     const d = diffMacs(want, seen, slice, index, { allowDeletes });
     // The rows these MACs had (the index shows our earlier commits) give way to the rows they want now.
     return { diff: d, desiredDelta: want.ucastRows - d.found, macs: countMacs(slice) };

@@ -75,6 +75,20 @@ describe('RemoteState', () => {
     ]);
   });
 
+  it('setManual says what changed: nothing, the MACs of unchanged connections, or everything', () => {
+    const s = new RemoteState();
+    const c1 = { id: 'c1', logicalSwitchUuid: 'a-ls', dstIp: '198.51.100.1', flood: false, macs: [{ mac: '02:00:00:00:00:01' }, { mac: '02:00:00:00:00:02', ipaddr: '10.0.0.2' }] };
+    expect(s.setManual({ connections: [c1] })).toBe('all');
+    expect(s.setManual({ connections: [{ ...c1, macs: [...c1.macs] }] })).toBe('none');
+    // One MAC added (upper case in, lower case out), one gone, one with a new ipaddr.
+    expect(s.setManual({ connections: [{ ...c1, macs: [{ mac: '02:00:00:00:00:0A' }, { mac: '02:00:00:00:00:02', ipaddr: '10.0.0.22' }] }] }))
+      .toEqual(new Map([['a-ls', new Set(['02:00:00:00:00:0a', '02:00:00:00:00:02', '02:00:00:00:00:01'])]]));
+    expect(s.setManual({ connections: [{ ...c1, flood: true }] })).toBe('all');
+    expect(s.setManual({ connections: [{ ...c1, flood: true, tunnelKey: 7 }] })).toBe('all');
+    expect(s.setManual({ connections: [{ ...c1, id: 'c2', flood: true, tunnelKey: 7 }] })).toBe('all');
+    expect(s.setManual({ connections: [] })).toBe('all');
+  });
+
   it('reports routes of a VNI no logical switch has', () => {
     const s = new RemoteState();
     s.applyRibDeltas([type2(9999, '02:00:00:00:00:01', '192.0.2.20')]);

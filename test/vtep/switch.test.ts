@@ -203,6 +203,47 @@ describe('remote rows per DESIGN §2', () => {
     expect(rows.ucast[0].uuid).toBe(uuid);
   });
 
+  it('a change to the remote MACs of an unchanged connection is diffed over those MACs alone', async () => {
+    const sw = await open();
+    sw.setRoutesComplete(true);
+    const ls0 = (await readRemote(server)).ls.get('ls0') as string;
+    sw.applyRibDeltas([type2(5000, '02:00:00:00:00:01', '192.0.2.20')]);
+    const c1 = { id: 'c1', logicalSwitchUuid: ls0, dstIp: '198.51.100.1', flood: true, macs: [{ mac: '02:00:00:00:00:09' }] };
+    sw.setManual({ connections: [c1] });
+    await sw.whenIdle();
+    const before = sw.status().writer;
+    // The same connections again: nothing to diff.
+    sw.setManual({ connections: [{ ...c1 }] });
+    await sw.whenIdle();
+    expect(sw.status().writer.plans).toBe(before.plans);
+    // The BGP MAC overridden, another added, the first one gone.
+    sw.setManual({ connections: [{ ...c1, macs: [{ mac: '02:00:00:00:00:01', ipaddr: '10.9.0.1' }, { mac: '02:00:00:00:00:0B' }] }] });
+    await sw.whenIdle();
+    const after = sw.status().writer;
+    expect([after.plans - before.plans, after.macPlans - before.macPlans]).toEqual([1, 1]);
+    const rows = await readRemote(server);
+    expect(ucastLines(rows)).toEqual([
+      'ls0 02:00:00:00:00:01 10.9.0.1 198.51.100.1',
+      'ls0 02:00:00:00:00:0b - 198.51.100.1',
+    ]);
+    expect(floodLines(rows)).toEqual(['ls0 unknown-dst: 198.51.100.1']);
+  });
+
+  it('a remote MAC the reconciler skips is reported as after a full diff', async () => {
+    const sw = await open();
+    sw.setRoutesComplete(true);
+    const c1 = { id: 'c1', logicalSwitchUuid: 'no-such-ls', dstIp: '198.51.100.1', flood: false, macs: [{ mac: '02:00:00:00:00:09' }] };
+    sw.setManual({ connections: [c1] });
+    await sw.whenIdle();
+    expect(sw.status().skipped.map((k) => k.mac)).toEqual(['02:00:00:00:00:09']);
+    sw.setManual({ connections: [{ ...c1, macs: [{ mac: '02:00:00:00:00:0a' }] }] });
+    await sw.whenIdle();
+    expect(sw.status().skipped.map((k) => k.mac)).toEqual(['02:00:00:00:00:0a']);
+    sw.setManual({ connections: [{ ...c1, macs: [] }] });
+    await sw.whenIdle();
+    expect(sw.status().skipped).toEqual([]);
+  });
+
   it('an IPv6 next hop is not installed and is reported', async () => {
     const sw = await open();
     sw.applyRibDeltas([
