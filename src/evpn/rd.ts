@@ -109,10 +109,25 @@ export function parseRd(text: string): TextResult<string> {
   return r.ok ? { ok: true, value: formatAdminAssigned(r.value) } : r;
 }
 
+// The routes of one UPDATE mostly share their RD: the last RD read and the
+// last written are remembered, so that each is formatted or parsed once.
+let readHigh = -1;
+let readLow = -1;
+let readText = '';
+let writtenText = '';
+const written = Buffer.alloc(RD_LENGTH);
+
 /** Canonical text of the 8-octet RD at `off`, or undefined for an RD type other than 0–2 (RFC 4364 §4.2). */
 export function readRd(buf: Buffer, off: number): string | undefined {
-  const type = buf.readUInt16BE(off);
-  return type <= 2 ? readAdminValue(type as 0 | 1 | 2, buf, off + 2) : undefined;
+  const high = buf.readUInt32BE(off);
+  const low = buf.readUInt32BE(off + 4);
+  if (high === readHigh && low === readLow) return readText;
+  const type = high >>> 16;
+  if (type > 2) return undefined;
+  readText = readAdminValue(type as 0 | 1 | 2, buf, off + 2);
+  readHigh = high;
+  readLow = low;
+  return readText;
 }
 
 /**
@@ -120,10 +135,14 @@ export function readRd(buf: Buffer, off: number): string | undefined {
  * parseRd when configured or decoded), so a malformed one is a programming error.
  */
 export function writeRd(text: string, buf: Buffer, off: number): void {
-  const r = parseAdminAssigned(text);
-  if (!r.ok) throw new TypeError(`invalid route distinguisher in route model: ${r.error}`);
-  buf.writeUInt16BE(r.value.type, off);
-  writeAdminValue(r.value, buf, off + 2);
+  if (text !== writtenText) {
+    const r = parseAdminAssigned(text);
+    if (!r.ok) throw new TypeError(`invalid route distinguisher in route model: ${r.error}`);
+    written.writeUInt16BE(r.value.type, 0);
+    writeAdminValue(r.value, written, 2);
+    writtenText = text;
+  }
+  written.copy(buf, off);
 }
 
 export function encodeRd(text: string): TextResult<Buffer> {

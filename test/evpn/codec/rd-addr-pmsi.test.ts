@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { decodeRd, encodeRd, parseAdminAssigned, parseRd } from '../../../src/evpn/rd.js';
+import { decodeRd, encodeRd, parseAdminAssigned, parseRd, readRd, writeRd } from '../../../src/evpn/rd.js';
 import { canonicalIpv6, formatIp, formatMac, parseIp, parseMac, readIpv6 } from '../../../src/evpn/addr.js';
 import { ingressReplicationPmsi, readPmsiTunnel } from '../../../src/evpn/pmsi.js';
 
@@ -47,6 +47,26 @@ describe('route distinguishers (RFC 4364 §4.2)', () => {
         expect(e.ok && e.value.equals(b)).toBe(true);
       }),
     );
+  });
+  it('runs of one RD, read and written in turn, each as if alone (the last one is remembered)', () => {
+    const rds = ['65000:100', '192.0.2.1:5', '65000L:7', '0:100', '65000:101'];
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: rds.length - 1 }), { maxLength: 20 }), (picks) => {
+        const buf = Buffer.alloc(8 * picks.length);
+        picks.forEach((p, i) => writeRd(rds[p], buf, 8 * i));
+        picks.forEach((p, i) => {
+          const alone = encodeRd(rds[p]);
+          expect(alone.ok && alone.value.equals(buf.subarray(8 * i, 8 * i + 8))).toBe(true);
+          expect(readRd(buf, 8 * i)).toBe(rds[p]);
+        });
+      }),
+    );
+    // An unknown type after a known RD with the same value octets is still unknown.
+    const known = Buffer.from('0000fde800000064', 'hex');
+    expect(readRd(known, 0)).toBe('65000:100');
+    expect(readRd(Buffer.from('0003fde800000064', 'hex'), 0)).toBeUndefined();
+    expect(() => writeRd('bad', Buffer.alloc(8), 0)).toThrow(TypeError);
+    expect(readRd(known, 0)).toBe('65000:100');
   });
 });
 
