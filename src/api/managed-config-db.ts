@@ -48,6 +48,7 @@ export interface ManagedConfigDbOptions {
 
 export type ManagedResult = { ok: true; adopted: boolean; pid: number } | { ok: false; message: string };
 
+/** Whether `pid` runs and we may signal it; one we may not (EPERM) is not ours to manage. */
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
