@@ -7,10 +7,9 @@
  * AFI/SAFI disable ends the decode with `ok: false`. NLRI inside MP_REACH/MP_UNREACH
  * stays raw: its family codec (src/evpn) applies RFC 7606 §5.3 to it.
  * Left out: checks that need the session. Of those, only the next hop is looked at, by
- * the RIB (a route without a usable one is ineligible). LOCAL_PREF is not checked by
- * peer type: a missing one counts as 100 in best path, and one from an eBGP peer is used
- * as received (RFC 7606 §7.5 would discard it); the first AS of an eBGP peer's path is
- * not compared with its AS.
+ * the RIB (a route without a usable one is ineligible). LOCAL_PREF is decoded whatever
+ * the peer: the RIB ignores one from an eBGP peer (RFC 4271 §5.1.5) and counts a missing
+ * one as 100 in best path; the first AS of an eBGP peer's path is not compared with its AS.
  */
 import { AttrFlag, AttrType, decodeAttribute, encodeAttributes, mergeAs4 } from './attributes.js';
 import type { AttrScratch } from './attributes.js';
