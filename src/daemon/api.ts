@@ -99,12 +99,13 @@ export async function startApi(config: Config, gateway: Gateway, log: Logger): P
   const pendingSince = new Map<string, number>();
   const poll = setInterval(() => {
     const now = performance.now();
-    for (const s of gateway.vteps()) {
-      if (s.remote.pending > 0) {
-        if (!pendingSince.has(s.name)) pendingSince.set(s.name, now);
-      } else pendingSince.delete(s.name);
-      const since = pendingSince.get(s.name);
-      metrics.setReconcileLag(s.name, since === undefined ? 0 : (now - since) / 1000);
+    // The writer's own count: a switch's whole status is not needed for one number.
+    for (const [name, sw] of gateway.managedSwitches()) {
+      if (sw.writerStats.pendingChanges > 0) {
+        if (!pendingSince.has(name)) pendingSince.set(name, now);
+      } else pendingSince.delete(name);
+      const since = pendingSince.get(name);
+      metrics.setReconcileLag(name, since === undefined ? 0 : (now - since) / 1000);
     }
   }, 2000);
   poll.unref();
