@@ -191,10 +191,8 @@ function walkVteps(w: Walker, v: unknown): VtepConfig[] {
     } else if (isSsl) {
       w.fail(at(path, 'ssl'), 'required for an ssl: target: private_key, certificate and ca_cert (PEM files)');
     }
-    if ('lock' in m) {
-      const lock = w.required(m, path, 'lock', checkLockId);
-      if (lock !== undefined) vtep.lock = lock;
-    }
+    const lock = w.optional(m, path, 'lock', checkLockId);
+    if (lock !== undefined) vtep.lock = lock;
     return vtep;
   });
   duplicates(w, 'vteps', 'switch', vteps, (t) => t.switch || undefined);
