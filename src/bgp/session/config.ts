@@ -67,8 +67,8 @@ export const SPEAKER_FAMILIES: readonly Family[] = [
   { afi: AFI.L2VPN, safi: SAFI.EVPN },
 ];
 
-/** `restarting`: the speaker restarted and has not yet its peers' tables (RFC 4724 §4.1 R bit). */
-export function toFsmConfig(bgp: Omit<BgpConfig, 'peers'>, peer: PeerConfig, timing: SessionTiming = DEFAULT_TIMING, restarting = false): FsmConfig {
+/** The R bit (RFC 4724 §4.1) is left clear: withRestarting sets it. */
+export function toFsmConfig(bgp: Omit<BgpConfig, 'peers'>, peer: PeerConfig, timing: SessionTiming = DEFAULT_TIMING): FsmConfig {
   const cfg: FsmConfig = {
     localAs: bgp.localAs,
     remoteAs: peer.remoteAs,
@@ -83,14 +83,11 @@ export function toFsmConfig(bgp: Omit<BgpConfig, 'peers'>, peer: PeerConfig, tim
   };
   // RFC 4724 §3 F bit: the switch keeps forwarding on the rows we leave in place while l2bgwd restarts.
   // RFC 8538 N bit: the Cease we send when stopping is then graceful, and the peer keeps our routes.
-  if (peer.gracefulRestart) {
-    cfg.gracefulRestart = { restartTime: timing.restartTime, forwardingPreserved: true, notification: true };
-    if (restarting) cfg.gracefulRestart.restarting = true;
-  }
+  if (peer.gracefulRestart) cfg.gracefulRestart = { restartTime: timing.restartTime, forwardingPreserved: true, notification: true };
   return cfg;
 }
 
-/** The same FSM config with the R bit set or cleared; sessions up keep their OPEN, the next ones carry it. */
+/** The same FSM config with the R bit set or cleared (`restarting`: the speaker restarted and has not yet its peers' tables); sessions up keep their OPEN, the next ones carry it. */
 export function withRestarting(cfg: FsmConfig, restarting: boolean): FsmConfig {
   if (!cfg.gracefulRestart || (cfg.gracefulRestart.restarting ?? false) === restarting) return cfg;
   return { ...cfg, gracefulRestart: { ...cfg.gracefulRestart, restarting } };
