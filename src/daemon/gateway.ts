@@ -16,13 +16,14 @@ import type { BgpConfig as SessionBgpConfig, PeerConfig as SessionPeerConfig } f
 import { parseRouterId } from '../bgp/wire/ipv4.js';
 import { describeReason } from '../bgp/session/peer.js';
 import type { Negotiated, DownReason } from '../bgp/fsm/types.js';
-import { AFI, CeaseSubcode, ErrorCode, SAFI } from '../bgp/wire/types.js';
+import { CeaseSubcode, ErrorCode } from '../bgp/wire/types.js';
+import { sameFamily } from '../bgp/fsm/open.js';
 import { EvpnRib } from '../evpn/rib/rib.js';
 import type { RibDelta, RibEvent } from '../evpn/rib/rib.js';
 import { routeTable } from './routes.js';
 import type { GatewayRoute, RouteQuery } from './routes.js';
 import { formatMac, parseIp, parseMac } from '../evpn/addr.js';
-import { countEvpnRoutes } from '../evpn/nlri.js';
+import { EVPN_FAMILY, countEvpnRoutes } from '../evpn/nlri.js';
 import type { GatewayMetrics } from '../api/metrics.js';
 import type { UpdateMessage } from '../bgp/wire/types.js';
 import { VtepSwitch } from '../vtep/switch.js';
@@ -33,7 +34,6 @@ import type { ManualConnectionEntry } from '../api/config-store.js';
 import type { EffectiveMac } from '../api/state.js';
 import type { ConfigDiff } from '../config/diff.js';
 
-const EVPN = { afi: AFI.L2VPN, safi: SAFI.EVPN };
 
 export function sessionPeerConfig(p: PeerConfig): SessionPeerConfig {
   return {
@@ -147,7 +147,7 @@ export class Gateway {
       }
       if (r.announced > 0) this.metrics?.routesIn(peer.address, r.announced);
       if (!this.synced.has(peer.address)) this.syncProgress(peer.address);
-      if (r.maxPrefixesExceeded && peer.config.maxPrefixes !== undefined) peer.maxPrefixesExceeded(EVPN, peer.config.maxPrefixes);
+      if (r.maxPrefixesExceeded && peer.config.maxPrefixes !== undefined) peer.maxPrefixesExceeded(EVPN_FAMILY, peer.config.maxPrefixes);
       this.afterEvent();
     });
     this.speaker.on('routeRefresh', (peer) => {
@@ -288,7 +288,7 @@ export class Gateway {
     const gr = neg.peerGracefulRestart;
     // RFC 8538 §2: both sides set the N bit (we do whenever graceful restart is on).
     this.notificationGr.set(peer.address, peer.config.gracefulRestart === true && gr?.notification === true);
-    const grEvpn = gr?.families.some((f) => f.afi === EVPN.afi && f.safi === EVPN.safi);
+    const grEvpn = gr?.families.some((f) => sameFamily(f, EVPN_FAMILY));
     this.rib.peerUp(
       {
         address: peer.address,
@@ -300,7 +300,7 @@ export class Gateway {
       },
       now(),
     );
-    const evpn = neg.families.some((f) => f.afi === EVPN.afi && f.safi === EVPN.safi);
+    const evpn = neg.families.some((f) => sameFamily(f, EVPN_FAMILY));
     this.log.info({ peer: peer.address, as: neg.peerAs, hold: neg.holdTime, evpn }, `peer ${peer.address} (AS ${neg.peerAs}) up${evpn ? '' : ', without l2vpn/evpn'}`);
     if (evpn) this.send(peer, this.rib.initialTable(peer.address));
     this.afterEvent();

@@ -18,13 +18,14 @@
  * VNI for VXLAN per RFC 8365 §5.1.3); type 1/4 semantics (decoded and kept only).
  */
 
-import type { WireError } from '../bgp/wire/types.js';
+import type { Family, WireError } from '../bgp/wire/types.js';
 import type { EvpnRoute, IpAddress } from './types.js';
 import { readEsi, readIp, writeIp } from './addr.js';
 import { readRd, writeRd } from './rd.js';
 
 export const EVPN_AFI = 25;
 export const EVPN_SAFI = 70;
+export const EVPN_FAMILY: Family = { afi: EVPN_AFI, safi: EVPN_SAFI };
 
 /** One route dropped while the rest of the NLRI field was kept. */
 export interface EvpnNlriError {

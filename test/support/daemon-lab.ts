@@ -20,7 +20,7 @@ import type { Config } from '../../src/config/types.js';
 import { Gateway } from '../../src/daemon/gateway.js';
 import { TunnelType, buildEvpnCommunities } from '../../src/evpn/ext-communities.js';
 import { EVPN_AFI, EVPN_SAFI, encodeEvpnNlri } from '../../src/evpn/nlri.js';
-import { EVPN_FAMILY } from '../../src/evpn/rib/updates.js';
+import { EVPN_FAMILY } from '../../src/evpn/nlri.js';
 import type { MacIpRoute } from '../../src/evpn/types.js';
 import type { LogLine } from './l2bgwd.js';
 import { startOvsdbServer } from './ovsdb-server.js';

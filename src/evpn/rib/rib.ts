@@ -40,7 +40,8 @@ import { endOfRib, endOfRibFamily } from '../../bgp/wire/message.js';
 import type { Evi, EviConfig } from '../evi.js';
 import { EviTable } from '../evi.js';
 import type { TextResult } from '../rd.js';
-import { EVPN_AFI, EVPN_SAFI, decodeEvpnNlri } from '../nlri.js';
+import { EVPN_FAMILY, decodeEvpnNlri } from '../nlri.js';
+import { sameFamily } from '../../bgp/fsm/open.js';
 import { TunnelType, buildEvpnCommunities, readEvpnCommunities } from '../ext-communities.js';
 import { evpnRouteKey } from '../format.js';
 import { formatIp, readIpv6 } from '../addr.js';
@@ -69,7 +70,7 @@ import {
 import type { PeerInfo } from './model.js';
 import { compareOther, compareType2 } from './best-path.js';
 import type { OutGroup, PeerKind } from './updates.js';
-import { EVPN_FAMILY, announcements, withdrawals } from './updates.js';
+import { announcements, withdrawals } from './updates.js';
 
 export type { PeerInfo } from './model.js';
 
@@ -426,7 +427,7 @@ export class EvpnRib {
     const peer = this.peers.get(address);
     if (!peer || !peer.up) throw new Error(`RIB: UPDATE for peer ${address} which is not up`);
     const eor = endOfRibFamily(update);
-    if (eor?.afi === EVPN_AFI && eor.safi === EVPN_SAFI) {
+    if (eor && sameFamily(eor, EVPN_FAMILY)) {
       this.purgeStale(peer, 'end-of-rib');
       this.finish();
       return { ok: true, announced: 0, withdrawn: 0, discarded: 0, endOfRib: true, maxPrefixesExceeded: false };
@@ -435,9 +436,9 @@ export class EvpnRib {
     let withdrawn = 0;
     let announced = 0;
     let discarded = 0;
-    const unreach = a.mpUnreach && a.mpUnreach.afi === EVPN_AFI && a.mpUnreach.safi === EVPN_SAFI ? decodeEvpnNlri(a.mpUnreach.nlri) : undefined;
+    const unreach = a.mpUnreach && sameFamily(a.mpUnreach, EVPN_FAMILY) ? decodeEvpnNlri(a.mpUnreach.nlri) : undefined;
     if (unreach && 'fatal' in unreach) return { ok: false, error: unreach.fatal };
-    const reach = a.mpReach && a.mpReach.afi === EVPN_AFI && a.mpReach.safi === EVPN_SAFI ? decodeEvpnNlri(a.mpReach.nlri) : undefined;
+    const reach = a.mpReach && sameFamily(a.mpReach, EVPN_FAMILY) ? decodeEvpnNlri(a.mpReach.nlri) : undefined;
     if (reach && 'fatal' in reach) return { ok: false, error: reach.fatal };
 
     if (unreach) {

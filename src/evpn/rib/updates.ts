@@ -12,7 +12,7 @@
  * End-of-RIB (RFC 4724 §2) is the wire layer's endOfRib(EVPN_FAMILY).
  */
 
-import type { Family, PathAttributes, UpdateMessage } from '../../bgp/wire/types.js';
+import type { PathAttributes, UpdateMessage } from '../../bgp/wire/types.js';
 import { AsPathSegmentType, MAX_MESSAGE_LENGTH, Origin } from '../../bgp/wire/types.js';
 import { EVPN_AFI, EVPN_SAFI, encodeEvpnNlri, evpnRouteValueLength } from '../nlri.js';
 import type { EvpnRoute } from '../types.js';
@@ -100,4 +100,3 @@ export function withdrawals(routes: readonly EvpnRoute[]): UpdateMessage[] {
 }
 
 /** l2vpn/evpn, the family our End-of-RIB markers are for (built and recognised by the wire layer, RFC 4724 §2). */
-export const EVPN_FAMILY: Family = { afi: EVPN_AFI, safi: EVPN_SAFI };
