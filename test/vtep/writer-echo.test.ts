@@ -6,10 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { VtepWriter } from '../../src/vtep/writer.js';
-import type { TransactOutcome } from '../../src/vtep/writer.js';
-import type { EncodedOps } from '../../src/vtep/ovsdb/codec/jsonrpc.js';
 import type { ReconcileInputs, RemoteMac } from '../../src/vtep/reconcile/types.js';
-import { MemDb, monitorChanges } from './reconcile/mem-db.js';
+import { MemDb, inputsOfMacs, memTransactor } from './reconcile/mem-db.js';
 
 describe('VtepWriter echoes', () => {
   it('a re-plan waiting for the echo of the last commit goes on as soon as the echo arrives', async () => {
@@ -17,36 +15,29 @@ describe('VtepWriter echoes', () => {
     const ls = db.addLogicalSwitch('ls0', 5000);
     const mac = (i: number, dstIp: string): RemoteMac => ({ mac: `02:00:00:00:00:0${i}`, logicalSwitch: ls, dstIp, source: 'bgp' });
     let inputs: ReconcileInputs = { logicalSwitches: [{ uuid: ls, name: 'ls0', tunnelKey: 5000 }], macs: [mac(1, '192.0.2.1')], flood: new Map() };
-    const late: { writer?: VtepWriter; commits: number } = { commits: 0 };
-    const writer = (late.writer = new VtepWriter({
+    let commits = 0;
+    const writer: VtepWriter = new VtepWriter({
       // An hour: only an echo, never the timeout, may let the re-plan go on.
       freshnessTimeoutMs: 3_600_000,
-      transactor: {
-        transact: async (_db: string, ops: EncodedOps): Promise<TransactOutcome> => {
-          const before = db.observed();
-          const r = db.transact(JSON.parse(`[${ops.json}]`) as object[]);
-          if (!r.ok) return r;
-          late.commits++;
-          // A change arrives while the first commit is in flight; its echo comes 20 ms after the reply.
-          if (late.commits === 1) {
-            inputs = { ...inputs, macs: [...inputs.macs, mac(2, '192.0.2.1')] };
-            writer.inputsChanged();
-          }
-          const echo = monitorChanges(before, db.observed());
-          setTimeout(() => late.writer?.observedChanged(echo), 20);
-          return r;
-        },
-      },
+      transactor: memTransactor(db, (echo) => {
+        commits++;
+        // A change arrives while the first commit is in flight; its echo comes 20 ms after the reply.
+        if (commits === 1) {
+          inputs = { ...inputs, macs: [...inputs.macs, mac(2, '192.0.2.1')] };
+          writer.inputsChanged();
+        }
+        setTimeout(() => writer.observedChanged(echo), 20);
+      }),
       source: {
         inputs: () => inputs,
-        inputsFor: (which) => ({ ...inputs, macs: inputs.macs.filter((m) => which.get(m.logicalSwitch)?.has(m.mac)) }),
+        inputsFor: (which) => inputsOfMacs(inputs, which),
         observe: () => db.observed(),
         allowDeletes: () => true,
       },
-    }));
+    });
     writer.inputsChanged();
     await writer.whenIdle();
-    expect(late.commits).toBe(2);
+    expect(commits).toBe(2);
     expect([...db.tables.Ucast_Macs_Remote.values()].map((r) => r.MAC).sort()).toEqual(['02:00:00:00:00:01', '02:00:00:00:00:02']);
     expect(writer.stats.plans).toBe(2);
   }, 10_000);
@@ -59,31 +50,24 @@ describe('VtepWriter retries', () => {
     const mac = (i: number): RemoteMac => ({ mac: `02:00:00:00:00:0${i}`, logicalSwitch: ls, dstIp: '192.0.2.1', source: 'bgp' });
     let inputs: ReconcileInputs = { logicalSwitches: [{ uuid: ls, name: 'ls0', tunnelKey: 5000 }], macs: [mac(1)], flood: new Map() };
     let failNext = false;
-    const late: { writer?: VtepWriter } = {};
-    const writer = (late.writer = new VtepWriter({
+    const writer: VtepWriter = new VtepWriter({
       retryMinMs: 5,
-      transactor: {
-        transact: async (_db: string, ops: EncodedOps): Promise<TransactOutcome> => {
-          if (failNext) {
-            failNext = false;
-            return { ok: false, error: { code: 'OVSDB_TXN_FAILED', message: 'refused once' } };
-          }
-          const before = db.observed();
-          const r = db.transact(JSON.parse(`[${ops.json}]`) as object[]);
-          if (r.ok) {
-            const echo = monitorChanges(before, db.observed());
-            setTimeout(() => late.writer?.observedChanged(echo), 1);
-          }
-          return r;
+      transactor: memTransactor(
+        db,
+        (echo) => setTimeout(() => writer.observedChanged(echo), 1),
+        () => {
+          if (!failNext) return undefined;
+          failNext = false;
+          return { ok: false, error: { code: 'OVSDB_TXN_FAILED', message: 'refused once' } };
         },
-      },
+      ),
       source: {
         inputs: () => inputs,
-        inputsFor: (which) => ({ ...inputs, macs: inputs.macs.filter((m) => which.get(m.logicalSwitch)?.has(m.mac)) }),
+        inputsFor: (which) => inputsOfMacs(inputs, which),
         observe: () => db.observed(),
         allowDeletes: () => true,
       },
-    }));
+    });
     writer.inputsChanged();
     await writer.whenIdle();
     await new Promise((r) => setTimeout(r, 20));

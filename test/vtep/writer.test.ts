@@ -17,6 +17,7 @@ import { startOvsdbServer } from '../support/ovsdb-server.js';
 import type { OvsdbServer } from '../support/ovsdb-server.js';
 import { formatMac } from '../../src/evpn/addr.js';
 import { waitFor } from '../support/process.js';
+import { inputsOfMacs } from './reconcile/mem-db.js';
 
 const run = promisify(execFile);
 const VNI = 5000;
@@ -94,7 +95,7 @@ async function harness(opts: Partial<WriterOptions> = {}, lock?: string): Promis
     transactor: client,
     source: {
       inputs: () => inputs,
-      inputsFor: (which) => ({ ...inputs, macs: inputs.macs.filter((m) => which.get(m.logicalSwitch)?.has(m.mac)), flood: new Map() }),
+      inputsFor: (which) => inputsOfMacs(inputs, which),
       observe,
       allowDeletes: () => h.allowDeletes,
     },

@@ -7,8 +7,8 @@
  * check that applying a plan converges; the real server is tested in
  * test/vtep/writer.test.ts.
  */
-import type { ObservedState } from '../../../src/vtep/reconcile/types.js';
-import type { ObservedChange } from '../../../src/vtep/writer.js';
+import type { ObservedState, ReconcileInputs } from '../../../src/vtep/reconcile/types.js';
+import type { ObservedChange, TransactOutcome, Transactor } from '../../../src/vtep/writer.js';
 
 const OBSERVED_TABLES = {
   ucastRemote: 'Ucast_Macs_Remote', mcastRemote: 'Mcast_Macs_Remote', locators: 'Physical_Locator', locatorSets: 'Physical_Locator_Set',
@@ -27,6 +27,30 @@ export function monitorChanges(before: ObservedState, after: ObservedState): Obs
     for (const [uuid, old] of a) if (!b.has(uuid)) out.push({ table, uuid, old });
   }
   return out;
+}
+
+/** The inputs of the given MACs only (by logical switch), as a writer source's inputsFor gives them. */
+export function inputsOfMacs(inputs: ReconcileInputs, which: ReadonlyMap<string, ReadonlySet<string>>): ReconcileInputs {
+  return { ...inputs, macs: inputs.macs.filter((m) => which.get(m.logicalSwitch)?.has(m.mac)), flood: new Map() };
+}
+
+/**
+ * A writer's transactor over `db`: each transaction is applied as the server
+ * would, and the rows it changed go to `committed` (the test decides when the
+ * writer sees that echo). `before`, when it returns an outcome, answers the
+ * transaction in place of the database (a refusal on demand).
+ */
+export function memTransactor(db: MemDb, committed: (echo: ObservedChange[]) => void, before?: () => TransactOutcome | undefined): Transactor {
+  return {
+    transact: async (_db, ops) => {
+      const refused = before?.();
+      if (refused) return refused;
+      const seen = db.observed();
+      const r = db.transact(JSON.parse(`[${ops.json}]`) as object[]);
+      if (r.ok) committed(monitorChanges(seen, db.observed()));
+      return r;
+    },
+  };
 }
 
 type Row = Record<string, unknown>;
