@@ -117,8 +117,6 @@ export class Gateway {
   private routesCompleteTimer: ReturnType<typeof setTimeout> | undefined;
   private metrics: GatewayMetrics | undefined;
   private readonly progressStep = new Map<string, number>();
-  /** Peers whose last session agreed on the graceful restart N bit (RFC 8538). */
-  private readonly notificationGr = new Map<string, boolean>();
 
   constructor(opts: GatewayOptions) {
     this.config = opts.config;
@@ -286,8 +284,6 @@ export class Gateway {
 
   private onEstablished(peer: Peer, neg: Negotiated): void {
     const gr = neg.peerGracefulRestart;
-    // RFC 8538 §2: both sides set the N bit (we do whenever graceful restart is on).
-    this.notificationGr.set(peer.address, peer.config.gracefulRestart === true && gr?.notification === true);
     const grEvpn = gr?.families.some((f) => sameFamily(f, EVPN_FAMILY));
     this.rib.peerUp(
       {
@@ -310,7 +306,7 @@ export class Gateway {
     // RFC 4724 §4.2 with RFC 8538: keep the routes stale unless a NOTIFICATION other
     // than a graceful one ended the session.
     const graceful = reason.kind === 'connection-lost' || reason.kind === 'hold-timer-expired' || reason.kind === 'send-hold-timer-expired'
-      || (this.notificationGr.get(peer.address) === true && gracefulNotification(reason));
+      || (peer.notificationAgreed && gracefulNotification(reason));
     this.rib.peerDown(peer.address, graceful, now());
     this.log.info({ peer: peer.address, reason: reason.kind }, `peer ${peer.address} down: ${describeReason(reason)}`);
     this.afterEvent();

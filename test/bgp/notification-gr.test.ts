@@ -20,14 +20,19 @@ afterEach(async () => {
 const timing = { idleHoldTime: 0.1, idleHoldMax: 0.2, stableTime: 5 };
 
 /** B listens, A connects; graceful restart on A as given, on B as given. */
-async function pair(grA: boolean, grB: boolean): Promise<{ a: BgpSpeaker; b: BgpSpeaker; downsAtB: DownReason[] }> {
+async function pair(grA: boolean, grB: boolean): Promise<{ a: BgpSpeaker; b: BgpSpeaker; downsAtB: DownReason[]; agreedAtB: boolean[] }> {
   const b = new BgpSpeaker({
     config: { routerId: '10.0.0.2', localAs: 65002, listen: { host: '127.0.0.1', port: 0 }, peers: [{ address: '127.0.0.2', remoteAs: 65001, passive: true, gracefulRestart: grB }] },
     timing,
   });
   speakers.push(b);
   const downsAtB: DownReason[] = [];
-  b.on('down', (_p, r) => downsAtB.push(r));
+  // Whether the session that went down had agreed on the N bit, as the daemon reads it then.
+  const agreedAtB: boolean[] = [];
+  b.on('down', (p, r) => {
+    downsAtB.push(r);
+    agreedAtB.push(p.notificationAgreed);
+  });
   await b.start();
   const a = new BgpSpeaker({
     config: { routerId: '10.0.0.1', localAs: 65001, connectRetry: 1, peers: [{ address: '127.0.0.1', remoteAs: 65002, port: b.listenAddress()?.port, localAddress: '127.0.0.2', gracefulRestart: grA }] },
@@ -36,7 +41,7 @@ async function pair(grA: boolean, grB: boolean): Promise<{ a: BgpSpeaker; b: Bgp
   speakers.push(a);
   await a.start();
   await waitFor(() => a.peers()[0]?.state === 'Established' && b.peers()[0]?.state === 'Established', 'Established');
-  return { a, b, downsAtB };
+  return { a, b, downsAtB, agreedAtB };
 }
 
 describe('the N bit', () => {
@@ -58,18 +63,20 @@ describe('the N bit', () => {
   });
 
   it('both sides: administrative shutdown stays Cease 6/2 with its communication (graceful)', async () => {
-    const { a, downsAtB } = await pair(true, true);
+    const { a, downsAtB, agreedAtB } = await pair(true, true);
     await a.shutdown('all', 'l2bgwd restarting');
     await waitFor(() => downsAtB.length > 0, 'down at B');
+    expect(agreedAtB).toEqual([true]);
     const r = downsAtB[0];
     expect(r.kind === 'notification-received' && [r.notification.code, r.notification.subcode]).toEqual([6, 2]);
     expect(describeReason(r)).toBe('received Cease/Administrative Shutdown (6/2): "l2bgwd restarting"');
   });
 
   it('one side only: de-configuring sends the plain Cease 6/3', async () => {
-    const { a, downsAtB } = await pair(true, false);
+    const { a, downsAtB, agreedAtB } = await pair(true, false);
     await a.removePeer('127.0.0.1');
     await waitFor(() => downsAtB.length > 0, 'down at B');
+    expect(agreedAtB).toEqual([false]);
     const r = downsAtB[0];
     expect(r.kind === 'notification-received' && [r.notification.code, r.notification.subcode, r.notification.data.length]).toEqual([6, 3, 0]);
   });

@@ -164,6 +164,7 @@ export class Peer {
   private readonly conns: { out?: Conn; in?: Conn } = {};
   private readonly peerTimers = new Map<TimerName, NodeJS.Timeout>();
   private establishedAt: number | undefined;
+  private notificationGr = false;
   private readonly msgIn = counters();
   private readonly msgOut = counters();
   private closeWaiters: Array<() => void> = [];
@@ -184,6 +185,14 @@ export class Peer {
 
   get state(): SessionState {
     return sessionState(this.fsm);
+  }
+
+  /**
+   * Whether the Established session, or once it is down the last one, agreed on
+   * the N bit (RFC 8538 §2): read when it goes down to tell a graceful end.
+   */
+  get notificationAgreed(): boolean {
+    return this.notificationGr;
   }
 
   start(): void {
@@ -428,6 +437,7 @@ export class Peer {
       }
       case 'established':
         this.establishedAt = Date.now();
+        this.notificationGr = notificationNegotiated(this.fsm);
         this.log?.info({ peer: this.address, holdTime: a.negotiated.holdTime, families: a.negotiated.families }, 'bgp session established');
         this.listener.established(this, a.negotiated);
         return;
