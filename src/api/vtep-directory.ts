@@ -14,30 +14,25 @@ export interface SwitchTables {
   logicalSwitches(): ReadonlyMap<string, { name: string; tunnel_key: number | null }>;
 }
 
-interface Source {
-  tables: SwitchTables;
-  /** managed Physical_Switch names in this database */
-  switches: ReadonlySet<string>;
-}
-
 export class OvsdbVtepDirectory implements VtepDirectory {
-  private readonly sources: Source[] = [];
+  /** managed Physical_Switch name → the tables of its database */
+  private readonly sources = new Map<string, SwitchTables>();
 
-  /** Read one hardware_vtep database whose managed switches are `switches`. */
-  add(tables: SwitchTables, switches: readonly string[]): void {
-    this.sources.push({ tables, switches: new Set(switches) });
+  /** Read the database of the managed switch `name`. */
+  add(name: string, tables: SwitchTables): void {
+    this.sources.set(name, tables);
   }
 
   listSwitches(): SwitchRef[] {
     const out: SwitchRef[] = [];
-    for (const s of this.sources) {
-      for (const [uuid, r] of s.tables.physicalSwitches()) if (s.switches.has(r.name)) out.push({ uuid, name: r.name });
+    for (const [name, tables] of this.sources) {
+      for (const [uuid, r] of tables.physicalSwitches()) if (r.name === name) out.push({ uuid, name });
     }
     return out;
   }
 
   findLogicalSwitch(nameOrUuid: string, switchName: string): LogicalSwitchRef | undefined {
-    const rows = this.sources.find((s) => s.switches.has(switchName))?.tables.logicalSwitches();
+    const rows = this.sources.get(switchName)?.logicalSwitches();
     if (!rows) return undefined;
     const byUuid = rows.get(nameOrUuid);
     if (byUuid) return { uuid: nameOrUuid, name: byUuid.name, tunnelKey: byUuid.tunnel_key };

@@ -86,7 +86,7 @@ export async function startApi(config: Config, gateway: Gateway, log: Logger): P
   // Names are read from each managed switch's own monitor: one connection per switch.
   const directory = new OvsdbVtepDirectory();
   for (const [name, sw] of gateway.managedSwitches()) {
-    directory.add({ physicalSwitches: () => sw.tableRows('Physical_Switch'), logicalSwitches: () => sw.tableRows('Logical_Switch') }, [name]);
+    directory.add(name, { physicalSwitches: () => sw.tableRows('Physical_Switch'), logicalSwitches: () => sw.tableRows('Logical_Switch') });
   }
 
   const feed = (entries: readonly ManualConnectionEntry[]): void => gateway.setManual(entries);

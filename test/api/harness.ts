@@ -59,7 +59,7 @@ export async function startHarness(extra: Partial<ApiServerOptions> = {}): Promi
   const names = await vtepClient.monitor('hardware_vtep', vtepSchema, { Physical_Switch: { columns: ['name'] }, Logical_Switch: { columns: ['name', 'tunnel_key'] } });
   if (!names.ok) throw new Error(names.error.message);
   const directory = new OvsdbVtepDirectory();
-  directory.add({ physicalSwitches: () => names.value.rows('Physical_Switch'), logicalSwitches: () => names.value.rows('Logical_Switch') }, ['ps0']);
+  directory.add('ps0', { physicalSwitches: () => names.value.rows('Physical_Switch'), logicalSwitches: () => names.value.rows('Logical_Switch') });
   const logLines: string[] = [];
   const log = pino({ level: 'info' }, new Writable({ write(chunk, _enc, cb) { logLines.push(String(chunk)); cb(); } }));
   const state = new MemoryGatewayState();

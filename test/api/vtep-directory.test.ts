@@ -11,8 +11,8 @@ function tables(switches: Record<string, string>, logical: Record<string, { name
 
 describe('OvsdbVtepDirectory', () => {
   const d = new OvsdbVtepDirectory();
-  d.add(tables({ 'ps-a': 'siteA', 'ps-x': 'unmanaged' }, { 'ls-a0': { name: 'ls0', tunnel_key: 5000 }, 'ls-a1': { name: 'ls1', tunnel_key: null } }), ['siteA']);
-  d.add(tables({ 'ps-b': 'siteB' }, { 'ls-b0': { name: 'ls0', tunnel_key: 6000 } }), ['siteB']);
+  d.add('siteA', tables({ 'ps-a': 'siteA', 'ps-x': 'unmanaged' }, { 'ls-a0': { name: 'ls0', tunnel_key: 5000 }, 'ls-a1': { name: 'ls1', tunnel_key: null } }));
+  d.add('siteB', tables({ 'ps-b': 'siteB' }, { 'ls-b0': { name: 'ls0', tunnel_key: 6000 } }));
 
   it('lists the managed switches of every database', () => {
     expect(d.listSwitches()).toEqual([{ uuid: 'ps-a', name: 'siteA' }, { uuid: 'ps-b', name: 'siteB' }]);
