@@ -9,6 +9,9 @@
  * indexed once per question, so the cost is one pass over the remote tables
  * of the VNIs asked about, never a diff per route.
  */
+import { formatIp } from '../evpn/addr.js';
+import { floodTarget } from '../evpn/flood.js';
+import type { FloodTarget } from '../evpn/flood.js';
 import type { PathView } from '../evpn/rib/rib.js';
 import { routeRow } from '../evpn/rib/view.js';
 import type { RouteRow } from '../evpn/rib/view.js';
@@ -102,8 +105,11 @@ export class SwitchRowIndex {
 
 const isIpv6 = (text: string): boolean => text.includes(':');
 
-/** Why a Loc-RIB row has no switch row; undefined when a switch holds it. */
-export function notInstalledReason(r: RouteRow, index: SwitchRowIndex): NotInstalledReason | undefined {
+/**
+ * Why a Loc-RIB row has no switch row; undefined when a switch holds it.
+ * `flood`: a type-3 route's flood target (evpn/flood.ts).
+ */
+export function notInstalledReason(r: RouteRow, index: SwitchRowIndex, flood?: FloodTarget): NotInstalledReason | undefined {
   if (r.routeType !== 2 && r.routeType !== 3) return 'not-acted-on';
   if (r.peer === 'local') return 'local';
   if (r.ineligible) return 'ineligible';
@@ -116,14 +122,11 @@ export function notInstalledReason(r: RouteRow, index: SwitchRowIndex): NotInsta
     if (!index.hasVni(vni)) return 'no-logical-switch';
     return index.hasMac(vni, r.mac, r.nextHop, r.label ?? vni) ? undefined : 'not-on-switch';
   }
-  // Type 3: the ingress replication endpoint with the PMSI label, else the
-  // originator with the EVI's VNI (RFC 7432 §11.2, RFC 8365 §5.1.3).
-  const endpoint = r.tunnelEndpoint ?? r.originator;
-  const locatorVni = r.tunnelEndpoint !== undefined ? (r.label ?? vni) : vni;
-  if (endpoint === undefined) return 'no-next-hop';
+  if (flood === undefined) return 'no-next-hop';
+  const endpoint = formatIp(flood.endpoint);
   if (isIpv6(endpoint)) return 'ipv6-next-hop';
   if (!index.hasVni(vni)) return 'no-logical-switch';
-  return index.hasFlood(vni, endpoint, locatorVni) ? undefined : 'not-on-switch';
+  return index.hasFlood(vni, endpoint, flood.vni) ? undefined : 'not-on-switch';
 }
 
 /**
@@ -136,7 +139,8 @@ export function routeTable(paths: readonly PathView[], switches: Iterable<Observ
   for (const p of paths) {
     if (query.type !== undefined && p.route.type !== query.type) continue;
     const row = routeRow(p, now);
-    const reason = notInstalledReason(row, index);
+    const flood = p.route.type === 3 ? floodTarget(p.route, p.attrs.pmsi, p.vni ?? 0) : undefined;
+    const reason = notInstalledReason(row, index, flood);
     const g: GatewayRoute = { ...row, installed: reason === undefined };
     if (reason !== undefined) g.notInstalledReason = reason;
     out.push(g);

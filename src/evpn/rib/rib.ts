@@ -45,7 +45,8 @@ import { sameFamily } from '../../bgp/fsm/open.js';
 import { TunnelType, buildEvpnCommunities, readEvpnCommunities } from '../ext-communities.js';
 import { evpnRouteKey } from '../format.js';
 import { formatIp, readIpv6 } from '../addr.js';
-import { ingressReplicationPmsi, readPmsiTunnel } from '../pmsi.js';
+import { floodTarget } from '../flood.js';
+import { ingressReplicationPmsi } from '../pmsi.js';
 import { ESI_ZERO } from '../types.js';
 import type { EvpnRoute, ImetRoute, IpAddress, MacIpRoute } from '../types.js';
 import { OpenTable } from './table.js';
@@ -98,9 +99,8 @@ export interface MacBest {
 /** The best type-3 route of one (originator, EVI): a flood-list member. */
 export interface FloodBest {
   originator: IpAddress;
-  /** PMSI tunnel identifier when ingress replication, else the originator. */
+  /** Where to flood and with which VNI (flood.ts). */
   endpoint: IpAddress;
-  /** PMSI label (the VNI, RFC 8365 §5.1.3), else the EVI's VNI. */
   vni: number;
   nextHop?: IpAddress;
   /** PMSI tunnel type; undefined without the attribute. */
@@ -1170,15 +1170,9 @@ function nextHopOf(nh: Buffer | undefined): IpAddress | undefined {
 function floodBest(o: OtherPath, vni: number): FloodBest {
   const r = o.route as ImetRoute;
   const pmsi = o.attrs.pmsi;
-  const b: FloodBest = { originator: r.originator, endpoint: r.originator, vni, peer: o.attrs.peer?.info.address ?? 'local' };
+  const target = floodTarget(r, pmsi, vni);
+  const b: FloodBest = { originator: r.originator, endpoint: target.endpoint, vni: target.vni, peer: o.attrs.peer?.info.address ?? 'local' };
   if (o.attrs.nextHop) b.nextHop = o.attrs.nextHop;
-  if (pmsi) {
-    b.tunnelType = pmsi.tunnelType;
-    const reading = readPmsiTunnel(pmsi);
-    if (reading.kind === 'ingress-replication') {
-      b.endpoint = reading.endpoint;
-      b.vni = reading.vni;
-    }
-  }
+  if (pmsi) b.tunnelType = pmsi.tunnelType;
   return b;
 }
