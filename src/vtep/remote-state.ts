@@ -11,7 +11,9 @@
  *   originator) and the PMSI label join the logical switch's flood set; our
  *   own type-3 is not a member.
  * - The schema allows vxlan_over_ipv4 only: routes with an IPv6 next hop or
- *   endpoint stay in the RIB and are kept here as "not installed".
+ *   endpoint are held but give no input; notInstalled() reports them, and
+ *   the routes of a VNI no logical switch has, by the rule of
+ *   not-installed.ts.
  * - A VNI maps to the Logical_Switch whose tunnel_key is that VNI.
  *
  * Pure: no I/O, no timers.
@@ -19,6 +21,8 @@
 import { formatIp, formatMac } from '../evpn/addr.js';
 import type { IpAddress } from '../evpn/types.js';
 import type { FloodBest, MacBest, RibDelta } from '../evpn/rib/rib.js';
+import { notInstalledReason } from './not-installed.js';
+import type { NotInstalledReason, SwitchRows } from './not-installed.js';
 import type { FloodLocator, ManagedLogicalSwitch, ReconcileInputs, RemoteMac } from './reconcile/types.js';
 
 /** One remote MAC of a manual remote gateway connection. */
@@ -49,8 +53,6 @@ export interface ManualInput {
 /** What a new set of manual connections changes (see RemoteState.setManual). */
 export type ManualChange = 'none' | 'all' | Map<string, Set<string>>;
 
-export type NotInstalledReason = 'ipv6-next-hop' | 'no-next-hop' | 'no-logical-switch';
-
 /** A best route the switch does not get, and why (reported, never dropped silently). */
 export interface NotInstalled {
   type: 2 | 3;
@@ -66,13 +68,19 @@ export interface NotInstalled {
 interface BgpMac {
   mac: string;
   ipaddr?: string;
-  dstIp: string;
+  /** the BGP next hop (the RIB's object, not a copy) */
+  nextHop: IpAddress | undefined;
+  /** its text when IPv4, the locator's dst_ip; undefined: no input (the schema cannot carry it) */
+  dstIp: string | undefined;
   /** label1 */
   vni: number;
 }
 
 interface BgpFlood {
-  dstIp: string;
+  /** the flood target (evpn/flood.ts) */
+  endpoint: IpAddress;
+  /** its text when IPv4; undefined: no input */
+  dstIp: string | undefined;
   vni: number;
 }
 
@@ -90,6 +98,7 @@ function ipv4Text(ip: IpAddress | undefined): string | undefined {
 }
 
 export interface RemoteCounts {
+  /** best remote routes held, those the schema cannot carry included */
   bgpMacs: number;
   bgpFloods: number;
   manualConnections: number;
@@ -99,10 +108,8 @@ export interface RemoteCounts {
 export class RemoteState {
   /** EVI VNI → MAC text → best remote route */
   private readonly macs = new Map<number, Map<string, BgpMac>>();
-  /** EVI VNI → originator → flood member */
+  /** EVI VNI → originator → best remote type-3 route */
   private readonly floods = new Map<number, Map<string, BgpFlood>>();
-  /** `${type}/${vni}/${mac or originator}` → why it is not installed */
-  private readonly skipped = new Map<string, NotInstalled>();
   private manual: ManualInput = { connections: [] };
 
   /**
@@ -168,20 +175,26 @@ export class RemoteState {
   }
 
   /**
-   * Best routes not installed: those the schema cannot carry, plus, given the
-   * switch's logical switches, those of a VNI no logical switch has.
+   * The held routes a switch with these logical switches is not given, and
+   * why: one pass over the held routes, no diff. Every other held route is
+   * given to it; those not written yet are the writer's pending changes.
    */
-  notInstalled(logicalSwitches?: readonly ManagedLogicalSwitch[]): NotInstalled[] {
-    const out = [...this.skipped.values()];
-    if (logicalSwitches) {
-      const vnis = vniIndex(logicalSwitches);
-      for (const [vni, m] of this.macs) {
-        if (vnis.has(vni)) continue;
-        for (const r of m.values()) out.push({ type: 2, vni, mac: r.mac, nextHop: r.dstIp, reason: 'no-logical-switch' });
+  notInstalled(logicalSwitches: readonly ManagedLogicalSwitch[]): NotInstalled[] {
+    const vnis = vniIndex(logicalSwitches);
+    const given: SwitchRows = { hasVni: (vni) => vnis.has(vni), holds: () => true };
+    // Held routes are best, eligible and remote.
+    const standing = { local: false, ineligible: false, best: true };
+    const out: NotInstalled[] = [];
+    for (const [vni, m] of this.macs) {
+      for (const r of m.values()) {
+        const reason = notInstalledReason({ ...standing, type: 2, vni, mac: r.mac, dst: r.nextHop, locatorVni: r.vni }, given);
+        if (reason !== undefined) out.push({ type: 2, vni, mac: r.mac, nextHop: r.nextHop && formatIp(r.nextHop), reason });
       }
-      for (const [vni, f] of this.floods) {
-        if (vnis.has(vni)) continue;
-        for (const [originator, r] of f) out.push({ type: 3, vni, originator, nextHop: r.dstIp, reason: 'no-logical-switch' });
+    }
+    for (const [vni, f] of this.floods) {
+      for (const [originator, r] of f) {
+        const reason = notInstalledReason({ ...standing, type: 3, vni, dst: r.endpoint, locatorVni: r.vni }, given);
+        if (reason !== undefined) out.push({ type: 3, vni, originator, nextHop: formatIp(r.endpoint), reason });
       }
     }
     return out;
@@ -198,14 +211,18 @@ export class RemoteState {
     for (const [vni, m] of this.macs) {
       const ls = byVni.get(vni);
       if (ls === undefined) continue;
-      for (const r of m.values()) macs.push(bgpInput(r, ls));
+      for (const r of m.values()) if (r.dstIp !== undefined) macs.push(bgpInput(r.dstIp, r, ls));
     }
     for (const [vni, f] of this.floods) {
       const ls = byVni.get(vni);
-      if (ls === undefined || f.size === 0) continue;
-      const list = flood.get(ls) ?? [];
-      for (const r of f.values()) list.push({ dstIp: r.dstIp, tunnelKey: r.vni });
-      flood.set(ls, list);
+      if (ls === undefined) continue;
+      for (const r of f.values()) {
+        if (r.dstIp === undefined) continue;
+        const list = flood.get(ls);
+        const member = { dstIp: r.dstIp, tunnelKey: r.vni };
+        if (list === undefined) flood.set(ls, [member]);
+        else list.push(member);
+      }
     }
     for (const c of this.manual.connections) {
       for (const m of c.macs) macs.push(manualInput(c, m));
@@ -232,7 +249,7 @@ export class RemoteState {
       if (table === undefined) continue;
       for (const mac of set) {
         const r = table.get(mac);
-        if (r !== undefined) macs.push(bgpInput(r, ls.uuid));
+        if (r?.dstIp !== undefined) macs.push(bgpInput(r.dstIp, r, ls.uuid));
       }
     }
     for (const c of this.manual.connections) {
@@ -249,49 +266,33 @@ export class RemoteState {
   }
 
   private applyMac(vni: number, mac: string, best: MacBest | undefined): void {
-    if (this.skipped.size > 0) this.skipped.delete(`2/${vni}/${mac}`);
     let table = this.macs.get(vni);
     // Removed, or our own route now best: no remote row.
     if (best === undefined || best.local) {
       if (table?.delete(mac) && table.size === 0) this.macs.delete(vni);
       return;
     }
-    const dstIp = ipv4Text(best.nextHop);
-    if (dstIp === undefined) {
-      if (table?.delete(mac) && table.size === 0) this.macs.delete(vni);
-      const nh = best.nextHop ? formatIp(best.nextHop) : undefined;
-      this.skipped.set(`2/${vni}/${mac}`, { type: 2, vni, mac, nextHop: nh, reason: nh === undefined ? 'no-next-hop' : 'ipv6-next-hop' });
-      return;
-    }
     if (!table) this.macs.set(vni, (table = new Map()));
-    const r: BgpMac = { mac, dstIp, vni: best.vni };
+    const r: BgpMac = { mac, nextHop: best.nextHop, dstIp: ipv4Text(best.nextHop), vni: best.vni };
     const ip = ipv4Text(best.ip);
     if (ip !== undefined) r.ipaddr = ip;
     table.set(mac, r);
   }
 
   private applyFlood(vni: number, originator: string, best: FloodBest | undefined): void {
-    const key = `3/${vni}/${originator}`;
-    this.skipped.delete(key);
     let table = this.floods.get(vni);
     // Our own type-3 (peer 'local') is not a flood member.
     if (best === undefined || best.peer === 'local') {
       if (table?.delete(originator) && table.size === 0) this.floods.delete(vni);
       return;
     }
-    const dstIp = ipv4Text(best.endpoint);
-    if (dstIp === undefined) {
-      if (table?.delete(originator) && table.size === 0) this.floods.delete(vni);
-      this.skipped.set(key, { type: 3, vni, originator, nextHop: formatIp(best.endpoint), reason: 'ipv6-next-hop' });
-      return;
-    }
     if (!table) this.floods.set(vni, (table = new Map()));
-    table.set(originator, { dstIp, vni: best.vni });
+    table.set(originator, { endpoint: best.endpoint, dstIp: ipv4Text(best.endpoint), vni: best.vni });
   }
 }
 
-function bgpInput(r: BgpMac, ls: string): RemoteMac {
-  const e: RemoteMac = { mac: r.mac, logicalSwitch: ls, dstIp: r.dstIp, tunnelKey: r.vni, source: 'bgp' };
+function bgpInput(dstIp: string, r: BgpMac, ls: string): RemoteMac {
+  const e: RemoteMac = { mac: r.mac, logicalSwitch: ls, dstIp, tunnelKey: r.vni, source: 'bgp' };
   if (r.ipaddr !== undefined) e.ipaddr = r.ipaddr;
   return e;
 }

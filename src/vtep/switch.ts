@@ -103,7 +103,7 @@ export interface VtepSwitchStatus {
   routesComplete: boolean;
   deletesAllowed: boolean;
   remote: {
-    /** inputs held: best BGP routes and manual entries */
+    /** held: best remote BGP routes (notInstalled lists those not given) and manual entries */
     bgpMacs: number;
     bgpFloods: number;
     manualConnections: number;
@@ -119,7 +119,7 @@ export interface VtepSwitchStatus {
   };
   writer: WriterStats;
   lastError?: VtepSwitchError;
-  /** best routes not installed (IPv6 next hop, no logical switch for the VNI) */
+  /** best routes this switch is not given, and why (not-installed.ts: an IPv6 or no next hop, no logical switch for the VNI); rows given and not yet written are in remote.pending */
   notInstalled: NotInstalled[];
   /** inputs the reconciler left out (manual entries with a non-IPv4 gateway, bad MACs) */
   skipped: SkippedInput[];

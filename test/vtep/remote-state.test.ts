@@ -34,13 +34,19 @@ describe('RemoteState', () => {
     expect(s.counts()).toMatchObject({ bgpMacs: 0, bgpFloods: 0 });
   });
 
-  it('keeps IPv6 next hops out and reports them until the route changes or goes', () => {
+  it('keeps IPv6 next hops out of the inputs and reports them until the route changes or goes', () => {
     const s = new RemoteState();
-    s.applyRibDeltas([type2(5000, '02:00:00:00:00:01', '2001:db8::1'), type3(5001, '2001:db8::2')]);
-    expect(s.inputs(LSS).macs).toEqual([]);
-    expect(s.notInstalled().map((n) => n.reason)).toEqual(['ipv6-next-hop', 'ipv6-next-hop']);
+    s.applyRibDeltas([type2(5000, '02:00:00:00:00:01', '2001:db8::1'), type3(5001, '2001:db8::2'), type2(5000, '02:00:00:00:00:02', '192.0.2.20')]);
+    expect(s.inputs(LSS).macs.map((m) => m.mac)).toEqual(['02:00:00:00:00:02']);
+    expect(s.inputs(LSS).flood).toEqual(new Map());
+    expect(s.inputsFor(LSS, new Map([['a-ls', new Set(['02:00:00:00:00:01'])]])).macs).toEqual([]);
+    expect(s.notInstalled(LSS)).toEqual([
+      { type: 2, vni: 5000, mac: '02:00:00:00:00:01', nextHop: '2001:db8::1', reason: 'ipv6-next-hop' },
+      { type: 3, vni: 5001, originator: '2001:db8::2', nextHop: '2001:db8::2', reason: 'ipv6-next-hop' },
+    ]);
     s.applyRibDeltas([type2(5000, '02:00:00:00:00:01', '', { op: 'removed' }), type3(5001, '2001:db8::2', { op: 'changed', endpoint: '192.0.2.2' })]);
-    expect(s.notInstalled()).toEqual([]);
+    expect(s.notInstalled(LSS)).toEqual([]);
+    expect(s.inputs(LSS).flood.get('c-ls')).toEqual([{ dstIp: '192.0.2.2', tunnelKey: 5001 }]);
   });
 
   it('builds flood lists from type-3 endpoints and flood-enabled connections', () => {
@@ -89,10 +95,14 @@ describe('RemoteState', () => {
     expect(s.setManual({ connections: [] })).toBe('all');
   });
 
-  it('reports routes of a VNI no logical switch has', () => {
+  it('reports routes of a VNI no logical switch has, and stops once one has it', () => {
     const s = new RemoteState();
-    s.applyRibDeltas([type2(9999, '02:00:00:00:00:01', '192.0.2.20')]);
-    expect(s.notInstalled(LSS)).toEqual([{ type: 2, vni: 9999, mac: '02:00:00:00:00:01', nextHop: '192.0.2.20', reason: 'no-logical-switch' }]);
-    expect(s.inputs(LSS).macs).toEqual([]);
+    s.applyRibDeltas([type2(9999, '02:00:00:00:00:01', '192.0.2.20'), type3(9999, '192.0.2.21')]);
+    expect(s.notInstalled(LSS)).toEqual([
+      { type: 2, vni: 9999, mac: '02:00:00:00:00:01', nextHop: '192.0.2.20', reason: 'no-logical-switch' },
+      { type: 3, vni: 9999, originator: '192.0.2.21', nextHop: '192.0.2.21', reason: 'no-logical-switch' },
+    ]);
+    expect(s.inputs(LSS)).toMatchObject({ macs: [], flood: new Map() });
+    expect(s.notInstalled([...LSS, { uuid: 'd-ls', name: 'ls9', tunnelKey: 9999 }])).toEqual([]);
   });
 });
