@@ -40,6 +40,7 @@ export interface RouteView {
   mac_mobility_seq?: number;
 }
 
+/** Which routes to list: those of one EVI, of one type, or both; absent fields select all (the daemon's route table takes it as is). */
 export interface RouteFilter {
   vni?: number;
   type?: 2 | 3;

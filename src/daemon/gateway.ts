@@ -21,7 +21,7 @@ import { sameFamily } from '../bgp/fsm/open.js';
 import { EvpnRib } from '../evpn/rib/rib.js';
 import type { RibDelta, RibEvent } from '../evpn/rib/rib.js';
 import { routeTable } from './routes.js';
-import type { GatewayRoute, RouteQuery } from './routes.js';
+import type { GatewayRoute } from './routes.js';
 import { formatMac, parseIp, parseMac } from '../evpn/addr.js';
 import { EVPN_FAMILY, countEvpnRoutes } from '../evpn/nlri.js';
 import type { GatewayMetrics } from '../api/metrics.js';
@@ -31,7 +31,7 @@ import type { VtepSwitchStatus } from '../vtep/switch.js';
 import type { OvsdbTlsOptions } from '../vtep/ovsdb/client.js';
 import type { Config, EviConfig, PeerConfig, VtepConfig } from '../config/types.js';
 import type { ManualConnectionEntry } from '../api/config-store.js';
-import type { EffectiveMac } from '../api/state.js';
+import type { EffectiveMac, RouteFilter } from '../api/state.js';
 import type { ConfigDiff } from '../config/diff.js';
 
 
@@ -467,7 +467,7 @@ export class Gateway {
   }
 
   /** The Loc-RIB's rows, each with whether a managed switch holds the row it maps to. */
-  routes(filter: RouteQuery = {}): GatewayRoute[] {
+  routes(filter: RouteFilter = {}): GatewayRoute[] {
     const switches = [...this.switches.values()].map((s) => s.remoteRows());
     return routeTable(this.rib.locRib(filter.vni), switches, filter, now());
   }

@@ -10,6 +10,7 @@
  * question, so the cost is one pass over the remote tables of the VNIs asked
  * about, never a diff per route.
  */
+import type { RouteFilter } from '../api/state.js';
 import { parseIp } from '../evpn/addr.js';
 import { floodTarget } from '../evpn/flood.js';
 import type { PathView } from '../evpn/rib/rib.js';
@@ -26,11 +27,6 @@ export interface GatewayRoute extends RouteRow {
   notInstalledReason?: NotInstalledReason;
 }
 
-export interface RouteQuery {
-  vni?: number;
-  type?: number;
-}
-
 /** What the switches hold for the VNIs asked about, keyed by what a route maps to. */
 export class SwitchRowIndex implements SwitchRows {
   private readonly vnis = new Set<number>();
@@ -39,8 +35,8 @@ export class SwitchRowIndex implements SwitchRows {
   /** `${vni}/${dst_ip as a number}/${locator VNI}` of every member of an unknown-dst locator set */
   private readonly floods = new Set<string>();
 
-  constructor(switches: Iterable<ObservedState | undefined>, query: RouteQuery = {}) {
-    for (const s of switches) if (s) this.add(s, query);
+  constructor(switches: Iterable<ObservedState | undefined>, filter: RouteFilter = {}) {
+    for (const s of switches) if (s) this.add(s, filter);
   }
 
   hasVni(vni: number): boolean {
@@ -51,10 +47,10 @@ export class SwitchRowIndex implements SwitchRows {
     return c.type === 2 ? this.macs.has(`${c.vni}/${c.mac}/${dst}/${c.locatorVni}`) : this.floods.has(`${c.vni}/${dst}/${c.locatorVni}`);
   }
 
-  private add(s: ObservedState, query: RouteQuery): void {
+  private add(s: ObservedState, filter: RouteFilter): void {
     const vniOf = new Map<string, number>();
     for (const [uuid, ls] of s.logicalSwitches) {
-      if (ls.tunnel_key === null || (query.vni !== undefined && ls.tunnel_key !== query.vni)) continue;
+      if (ls.tunnel_key === null || (filter.vni !== undefined && ls.tunnel_key !== filter.vni)) continue;
       vniOf.set(uuid, ls.tunnel_key);
       this.vnis.add(ls.tunnel_key);
     }
@@ -72,14 +68,14 @@ export class SwitchRowIndex implements SwitchRows {
       }
       return addr === undefined ? undefined : `${addr}/${l.tunnel_key ?? vni}`;
     };
-    if (query.type === undefined || query.type === 2) {
+    if (filter.type === undefined || filter.type === 2) {
       for (const row of s.ucastRemote.values()) {
         const vni = vniOf.get(row.logical_switch);
         const loc = vni === undefined ? undefined : locatorKey(row.locator, vni);
         if (loc !== undefined) this.macs.add(`${vni}/${row.MAC.toLowerCase()}/${loc}`);
       }
     }
-    if (query.type === undefined || query.type === 3) {
+    if (filter.type === undefined || filter.type === 3) {
       for (const row of s.mcastRemote.values()) {
         const vni = vniOf.get(row.logical_switch);
         if (vni === undefined || row.MAC !== UNKNOWN_DST) continue;
@@ -109,14 +105,14 @@ function candidate(p: PathView, row: RouteRow): InstallCandidate {
 }
 
 /**
- * The Loc-RIB rows of `query` (every VNI and type when absent), each with
+ * The Loc-RIB rows of `filter` (every VNI and type when absent), each with
  * whether one of the switches, given as the rows their monitors hold, has it.
  */
-export function routeTable(paths: readonly PathView[], switches: Iterable<ObservedState | undefined>, query: RouteQuery, now: number): GatewayRoute[] {
-  const index = new SwitchRowIndex(switches, query);
+export function routeTable(paths: readonly PathView[], switches: Iterable<ObservedState | undefined>, filter: RouteFilter, now: number): GatewayRoute[] {
+  const index = new SwitchRowIndex(switches, filter);
   const out: GatewayRoute[] = [];
   for (const p of paths) {
-    if (query.type !== undefined && p.route.type !== query.type) continue;
+    if (filter.type !== undefined && p.route.type !== filter.type) continue;
     const row = routeRow(p, now);
     const reason = notInstalledReason(candidate(p, row), index);
     const g: GatewayRoute = { ...row, installed: reason === undefined };

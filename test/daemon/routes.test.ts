@@ -17,7 +17,7 @@ import { pino } from 'pino';
 import { Gateway } from '../../src/daemon/gateway.js';
 import { gatewayState } from '../../src/daemon/api.js';
 import type { Config } from '../../src/config/types.js';
-import type { RouteView } from '../../src/api/state.js';
+import type { RouteFilter, RouteView } from '../../src/api/state.js';
 import { freePort, startGobgp, waitFor } from '../support/bgp-peers.js';
 import type { Gobgpd } from '../support/bgp-peers.js';
 import { gobgpPeerConfig } from '../support/daemon-lab.js';
@@ -58,7 +58,7 @@ describe.skipIf(!HAVE)('GET /v2.0/evpn/routes: installed means a switch holds th
   let gobgp: Gobgpd;
   let vtep: OvsdbServer;
   let gw: Gateway;
-  const routes = (filter: { vni?: number; type?: 2 | 3 } = {}): RouteView[] => gatewayState(gw).routes(filter);
+  const routes = (filter: RouteFilter = {}): RouteView[] => gatewayState(gw).routes(filter);
   const find = (pred: (r: RouteView) => boolean): RouteView | undefined => routes().find(pred);
 
   beforeAll(async () => {
