@@ -104,6 +104,8 @@ function candidate(p: PathView, row: RouteRow): InstallCandidate {
   return { type: r.type, local, ineligible: row.ineligible, best: p.best, vni };
 }
 
+const INSTALLED = { installed: true } as const;
+
 /**
  * The Loc-RIB rows of `filter` (every VNI and type when absent), each with
  * whether one of the switches, given as the rows their monitors hold, has it.
@@ -115,9 +117,8 @@ export function routeTable(paths: readonly PathView[], switches: Iterable<Observ
     if (filter.type !== undefined && p.route.type !== filter.type) continue;
     const row = routeRow(p, now);
     const reason = notInstalledReason(candidate(p, row), index);
-    const g: GatewayRoute = { ...row, installed: reason === undefined };
-    if (reason !== undefined) g.notInstalledReason = reason;
-    out.push(g);
+    // The row is built for this answer alone: it takes the installed fields in place.
+    out.push(Object.assign(row, reason === undefined ? INSTALLED : { installed: false, notInstalledReason: reason }));
   }
   return out;
 }
