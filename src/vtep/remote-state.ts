@@ -22,7 +22,7 @@ import { formatIp, formatMac } from '../evpn/addr.js';
 import type { IpAddress } from '../evpn/types.js';
 import type { FloodBest, MacBest, RibDelta } from '../evpn/rib/rib.js';
 import { notInstalledReason } from './not-installed.js';
-import type { NotInstalledReason, SwitchRows } from './not-installed.js';
+import type { FloodCandidate, MacCandidate, NotInstalledReason, SwitchRows } from './not-installed.js';
 import type { FloodLocator, ManagedLogicalSwitch, ReconcileInputs, RemoteMac } from './reconcile/types.js';
 
 /** One remote MAC of a manual remote gateway connection. */
@@ -182,18 +182,27 @@ export class RemoteState {
   notInstalled(logicalSwitches: readonly ManagedLogicalSwitch[]): NotInstalled[] {
     const vnis = vniIndex(logicalSwitches);
     const given: SwitchRows = { hasVni: (vni) => vnis.has(vni), holds: () => true };
-    // Held routes are best, eligible and remote.
-    const standing = { local: false, ineligible: false, best: true };
+    // Held routes are best, eligible and remote. One candidate of each type, refilled per
+    // route (the rule keeps nothing): status is polled, and 100,000 fresh objects per poll cost.
+    const mac: MacCandidate = { type: 2, local: false, ineligible: false, best: true, vni: 0, mac: '', dst: undefined, locatorVni: 0 };
+    const flood: FloodCandidate = { type: 3, local: false, ineligible: false, best: true, vni: 0, dst: { v: 4, addr: 0 }, locatorVni: 0 };
     const out: NotInstalled[] = [];
     for (const [vni, m] of this.macs) {
+      mac.vni = vni;
       for (const r of m.values()) {
-        const reason = notInstalledReason({ ...standing, type: 2, vni, mac: r.mac, dst: r.nextHop, locatorVni: r.vni }, given);
+        mac.mac = r.mac;
+        mac.dst = r.nextHop;
+        mac.locatorVni = r.vni;
+        const reason = notInstalledReason(mac, given);
         if (reason !== undefined) out.push({ type: 2, vni, mac: r.mac, nextHop: r.nextHop && formatIp(r.nextHop), reason });
       }
     }
     for (const [vni, f] of this.floods) {
+      flood.vni = vni;
       for (const [originator, r] of f) {
-        const reason = notInstalledReason({ ...standing, type: 3, vni, dst: r.endpoint, locatorVni: r.vni }, given);
+        flood.dst = r.endpoint;
+        flood.locatorVni = r.vni;
+        const reason = notInstalledReason(flood, given);
         if (reason !== undefined) out.push({ type: 3, vni, originator, nextHop: formatIp(r.endpoint), reason });
       }
     }
