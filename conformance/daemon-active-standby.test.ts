@@ -10,12 +10,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BgpSpeaker } from '../src/bgp/session/speaker.js';
 import type { Peer } from '../src/bgp/session/peer.js';
 import {
-  daemonYaml, evpnEndOfRib, missingTool, peerEntry, remoteMacs, startSwitchDb, startTestSpeaker, stopInOrder, switchEntry, type2Update,
+  LAB_VNI, daemonYaml, evpnEndOfRib, missingTool, peerEntry, remoteMacs, startTestSpeaker, stopInOrder, switchEntry, type2Update,
 } from '../test/support/daemon-lab.js';
 import { l2bgwd } from '../test/support/l2bgwd.js';
 import type { L2bgwd } from '../test/support/l2bgwd.js';
 import { freePort, waitFor } from '../test/support/process.js';
+import { startOvsdbServer } from '../test/support/ovsdb-server.js';
 import type { OvsdbServer } from '../test/support/ovsdb-server.js';
+import { setUpSwitch } from '../test/vtep/switch-helpers.js';
 
 const missing = missingTool('active/standby test', 'ovsdb-server', 'vtep-ctl');
 
@@ -37,10 +39,11 @@ describe.skipIf(missing !== undefined)('two speakers on one switch, active/stand
     return ((await r.json()) as { vteps: Array<{ lock?: unknown }> }).vteps[0].lock;
   };
 
-  const rowsOf = (mac: string): number => remoteMacs(vtep).split('\n').filter((l) => l.includes(mac)).length;
+  const rowsOf = async (mac: string): Promise<number> => (await remoteMacs(vtep)).split('\n').filter((l) => l.includes(mac)).length;
 
   beforeAll(async () => {
-    vtep = await startSwitchDb();
+    vtep = await startOvsdbServer();
+    await setUpSwitch(vtep, 'ps0', '192.0.2.1', { ls0: LAB_VNI });
     peer = await startTestSpeaker('10.0.0.13', PEER, SPEAKERS, [type2(0x02dd00000001), evpnEndOfRib()]);
     peer.on('established', (p) => sessions.set(p.address, p));
     for (const _ of SPEAKERS) apiPorts.push(await freePort());
@@ -62,7 +65,7 @@ describe.skipIf(missing !== undefined)('two speakers on one switch, active/stand
     const active = daemons.find(holding) as L2bgwd;
     const standby = daemons.find(standing) as L2bgwd;
     await waitFor(() => sessions.size === 2, 'both sessions', 20_000);
-    await waitFor(() => rowsOf('02:dd:00:00:00:01') === 1, 'the row, written once', 20_000);
+    await waitFor(async () => (await rowsOf('02:dd:00:00:00:01')) === 1, 'the row, written once', 20_000);
     expect(await lockOf(daemons.indexOf(active))).toEqual({ name: LOCK, held: true });
     expect(await lockOf(daemons.indexOf(standby))).toEqual({ name: LOCK, held: false });
 
@@ -72,7 +75,7 @@ describe.skipIf(missing !== undefined)('two speakers on one switch, active/stand
     // A route learned after the takeover is written by the new holder.
     const left = sessions.get(SPEAKERS[daemons.indexOf(standby)]) as Peer;
     expect(peer.sendUpdates(left, [type2(0x02dd00000002)])).toBe(true);
-    await waitFor(() => rowsOf('02:dd:00:00:00:02') === 1, 'the new row from the new holder', 20_000);
-    expect(rowsOf('02:dd:00:00:00:01')).toBe(1);
+    await waitFor(async () => (await rowsOf('02:dd:00:00:00:02')) === 1, 'the new row from the new holder', 20_000);
+    expect(await rowsOf('02:dd:00:00:00:01')).toBe(1);
   }, 90_000);
 });

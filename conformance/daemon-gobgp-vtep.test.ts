@@ -15,11 +15,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startGobgp, waitFor } from '../test/support/bgp-peers.js';
 import type { GobgpNotification, Gobgpd } from '../test/support/bgp-peers.js';
 import {
-  daemonYaml, gobgpPeerConfig, missingTool, remoteMacs, startSwitchDb, stopInOrder, switchEntry, vtepCtl,
+  LAB_VNI, daemonYaml, gobgpPeerConfig, missingTool, remoteMacs, stopInOrder, switchEntry,
 } from '../test/support/daemon-lab.js';
 import { l2bgwd } from '../test/support/l2bgwd.js';
 import type { L2bgwd } from '../test/support/l2bgwd.js';
+import { startOvsdbServer } from '../test/support/ovsdb-server.js';
 import type { OvsdbServer } from '../test/support/ovsdb-server.js';
+import { readRemote, setUpSwitch, ucastLines, vtepCtl } from '../test/vtep/switch-helpers.js';
 
 const missing = missingTool('daemon end-to-end test', 'gobgpd', 'gobgp', 'ovsdb-server', 'vtep-ctl');
 
@@ -45,7 +47,9 @@ describe.skipIf(missing !== undefined)('l2bgwd with gobgpd and a hardware_vtep d
   };
 
   beforeAll(async () => {
-    vtep = await startSwitchDb({ lsColumns: ['replication_mode=source_node'] });
+    vtep = await startOvsdbServer();
+    await setUpSwitch(vtep, 'ps0', '192.0.2.1', { ls0: LAB_VNI });
+    await vtepCtl(vtep, 'set', 'Logical_Switch', 'ls0', 'replication_mode=source_node');
     const bgpPort = await freePort();
     const apiPort = await freePort();
     gobgp = await startGobgp({ config: gobgpPeerConfig({ address: GOBGP, routerId: '10.0.0.4', neighbor: L2, remotePort: bgpPort, restartTime: 30 }) });
@@ -66,21 +70,20 @@ describe.skipIf(missing !== undefined)('l2bgwd with gobgpd and a hardware_vtep d
   it('a type-2 route injected in GoBGP becomes a Ucast_Macs_Remote row, and goes with it', async () => {
     const mac = `macadv ${REMOTE_MAC} 10.0.0.2 etag 0 label 5000 rd 192.0.2.2:2 rt 65000:5000 encap vxlan nexthop 192.0.2.2`;
     await gobgp.evpn('add', mac);
-    await waitFor(() => remoteMacs(vtep).includes(`${REMOTE_MAC} -> vxlan_over_ipv4/192.0.2.2`), 'the remote row', 20_000);
-    const ip = spawnSync('ovsdb-client', ['--format=json', 'dump', `unix:${vtep.socketPath}`, 'hardware_vtep', 'Ucast_Macs_Remote', 'MAC', 'ipaddr'], { encoding: 'utf8' }).stdout;
-    expect(ip).toContain('10.0.0.2');
+    await waitFor(async () => (await remoteMacs(vtep)).includes(`${REMOTE_MAC} -> vxlan_over_ipv4/192.0.2.2`), 'the remote row', 20_000);
+    expect(ucastLines(await readRemote(vtep))).toContain(`ls0 ${REMOTE_MAC} 10.0.0.2 192.0.2.2`);
     await gobgp.evpn('del', mac);
-    await waitFor(() => !remoteMacs(vtep).includes(REMOTE_MAC), 'the row to go', 20_000);
+    await waitFor(async () => !(await remoteMacs(vtep)).includes(REMOTE_MAC), 'the row to go', 20_000);
     await gobgp.evpn('add', mac);
-    await waitFor(() => remoteMacs(vtep).includes(REMOTE_MAC), 'the row to come back', 20_000);
+    await waitFor(async () => (await remoteMacs(vtep)).includes(REMOTE_MAC), 'the row to come back', 20_000);
   }, 60_000);
 
   it('a MAC the switch learns is advertised to GoBGP, and withdrawn when it goes', async () => {
-    expect(vtepCtl(vtep, 'add-ucast-local', 'ls0', LOCAL_MAC, '192.0.2.1').status).toBe(0);
+    await vtepCtl(vtep, 'add-ucast-local', 'ls0', LOCAL_MAC, '192.0.2.1');
     const rib = () => gobgp.gobgp('global', 'rib', '-a', 'evpn');
     await waitFor(async () => (await rib()).includes(LOCAL_MAC), 'our type-2 at GoBGP', 20_000);
     expect(await rib()).toMatch(/type:multicast.*192\.0\.2\.1/);
-    expect(vtepCtl(vtep, 'del-ucast-local', 'ls0', LOCAL_MAC).status).toBe(0);
+    await vtepCtl(vtep, 'del-ucast-local', 'ls0', LOCAL_MAC);
     await waitFor(async () => !(await rib()).includes(LOCAL_MAC), 'the withdrawal at GoBGP', 20_000);
   }, 60_000);
 
@@ -92,13 +95,13 @@ describe.skipIf(missing !== undefined)('l2bgwd with gobgpd and a hardware_vtep d
     const connId = conn.body['remote-gateway-connection'].id;
     const mac = await rest('POST', '/v2.0/l2-remote-macs', { 'remote-mac': { mac: REMOTE_MAC, rgw_connection: connId } });
     expect(mac.status).toBe(201);
-    await waitFor(() => remoteMacs(vtep).includes(`${REMOTE_MAC} -> vxlan_over_ipv4/198.51.100.7`), 'the manual override', 20_000);
+    await waitFor(async () => (await remoteMacs(vtep)).includes(`${REMOTE_MAC} -> vxlan_over_ipv4/198.51.100.7`), 'the manual override', 20_000);
     const vteps = await rest('GET', '/v2.0/vteps');
     expect(JSON.stringify(vteps.body)).toContain('"source":"manual"');
     expect((await rest('DELETE', `/v2.0/l2-remote-macs/${mac.body['remote-mac'].uuid}`)).status).toBeLessThan(300);
-    await waitFor(() => remoteMacs(vtep).includes(`${REMOTE_MAC} -> vxlan_over_ipv4/192.0.2.2`), 'the BGP route back', 20_000);
+    await waitFor(async () => (await remoteMacs(vtep)).includes(`${REMOTE_MAC} -> vxlan_over_ipv4/192.0.2.2`), 'the BGP route back', 20_000);
     expect((await rest('DELETE', `/v2.0/l2-remote-gateway-connections/${connId}`)).status).toBeLessThan(300);
-    await waitFor(() => !remoteMacs(vtep).includes('198.51.100.7'), 'the connection locator to leave the flood set', 20_000);
+    await waitFor(async () => !(await remoteMacs(vtep)).includes('198.51.100.7'), 'the connection locator to leave the flood set', 20_000);
   }, 60_000);
 
   it('/metrics counts sessions, routes in and out, and rows written', async () => {
@@ -117,13 +120,13 @@ describe.skipIf(missing !== undefined)('l2bgwd with gobgpd and a hardware_vtep d
     expect(conn.status).toBe(201);
     const mac = await rest('POST', '/v2.0/l2-remote-macs', { 'remote-mac': { mac: '02:00:00:00:0d:01', ip: '10.0.0.9', rgw_connection: conn.body['remote-gateway-connection'].id } });
     expect(mac.status).toBe(201);
-    await waitFor(() => remoteMacs(vtep).includes('02:00:00:00:0d:01 -> vxlan_over_ipv4/198.51.100.9'), 'the manual row', 20_000);
+    await waitFor(async () => (await remoteMacs(vtep)).includes('02:00:00:00:0d:01 -> vxlan_over_ipv4/198.51.100.9'), 'the manual row', 20_000);
   }, 30_000);
 
   it('SIGTERM: Cease/Administrative Shutdown to GoBGP, rows left in place, exit 0', async () => {
-    const rowsBefore = remoteMacs(vtep);
+    const rowsBefore = await remoteMacs(vtep);
     expect(await d.stop()).toBe(0);
-    expect(remoteMacs(vtep)).toBe(rowsBefore);
+    expect(await remoteMacs(vtep)).toBe(rowsBefore);
     await waitFor(async () => /BGP state = (idle|active|connect)/i.test(await gobgp.gobgp('neighbor', L2)), 'GoBGP to see the session go', 10_000);
     // GoBGP logs the NOTIFICATION it received: Cease/Administrative Shutdown with our communication.
     const ourCease = (n: GobgpNotification): boolean => n.Code === 6 && n.Subcode === 2 && (n['Communicated-Reason'] ?? '').startsWith('l2bgwd shutting down');

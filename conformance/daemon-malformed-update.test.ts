@@ -9,12 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BgpSpeaker } from '../src/bgp/session/speaker.js';
 import type { DownReason } from '../src/bgp/fsm/types.js';
 import {
-  daemonYaml, evpnUpdate, missingTool, peerEntry, startSwitchDb, startTestSpeaker, stopInOrder, switchEntry,
+  LAB_VNI, daemonYaml, evpnUpdate, missingTool, peerEntry, startTestSpeaker, stopInOrder, switchEntry,
 } from '../test/support/daemon-lab.js';
 import { l2bgwd } from '../test/support/l2bgwd.js';
 import { waitFor } from '../test/support/process.js';
 import type { L2bgwd } from '../test/support/l2bgwd.js';
+import { startOvsdbServer } from '../test/support/ovsdb-server.js';
 import type { OvsdbServer } from '../test/support/ovsdb-server.js';
+import { setUpSwitch } from '../test/vtep/switch-helpers.js';
 
 const missing = missingTool('malformed UPDATE test', 'ovsdb-server', 'vtep-ctl');
 
@@ -28,7 +30,8 @@ describe.skipIf(missing !== undefined)('a malformed UPDATE from a peer', () => {
   const downs: DownReason[] = [];
 
   beforeAll(async () => {
-    vtep = await startSwitchDb();
+    vtep = await startOvsdbServer();
+    await setUpSwitch(vtep, 'ps0', '192.0.2.1', { ls0: LAB_VNI });
     // A type-2 route whose length octet claims 40 octets where 1 follows.
     peer = await startTestSpeaker('10.0.0.11', PEER, [US], [evpnUpdate(Buffer.from([2, 40, 0]), '198.51.100.11')]);
     peer.on('down', (_p, reason) => downs.push(reason));

@@ -10,10 +10,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGobgp, waitFor } from '../test/support/bgp-peers.js';
 import type { Gobgpd } from '../test/support/bgp-peers.js';
-import { daemonYaml, gobgpPeerConfig, missingTool, peerEntry, startSwitchDb, switchEntry } from '../test/support/daemon-lab.js';
+import { LAB_VNI, daemonYaml, gobgpPeerConfig, missingTool, peerEntry, switchEntry } from '../test/support/daemon-lab.js';
 import { l2bgwd } from '../test/support/l2bgwd.js';
 import type { L2bgwd } from '../test/support/l2bgwd.js';
+import { startOvsdbServer } from '../test/support/ovsdb-server.js';
 import type { OvsdbServer } from '../test/support/ovsdb-server.js';
+import { setUpSwitch } from '../test/vtep/switch-helpers.js';
 
 const missing = missingTool('reload test', 'gobgpd', 'gobgp', 'ovsdb-server', 'vtep-ctl');
 
@@ -44,7 +46,8 @@ describe.skipIf(missing !== undefined)('SIGHUP with live gobgpd peers', () => {
   });
 
   beforeAll(async () => {
-    vtep = await startSwitchDb();
+    vtep = await startOvsdbServer();
+    await setUpSwitch(vtep, 'ps0', '192.0.2.1', { ls0: LAB_VNI });
     const started = await Promise.all([[KEPT, '10.0.0.7'], [REMOVED, '10.0.0.8'], [ADDED, '10.0.0.9']].map(async ([a, id]) =>
       [a, await startGobgp({ config: gobgpPeerConfig({ address: a, routerId: id, neighbor: US, restartTime: 60 }) })] as const));
     for (const [a, g] of started) peers.set(a, g);

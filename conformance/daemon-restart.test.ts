@@ -9,10 +9,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGobgp, waitFor } from '../test/support/bgp-peers.js';
 import type { Gobgpd } from '../test/support/bgp-peers.js';
-import { daemonYaml, gobgpPeerConfig, missingTool, peerEntry, startSwitchDb, stopInOrder, switchEntry, vtepCtl } from '../test/support/daemon-lab.js';
+import { LAB_VNI, daemonYaml, gobgpPeerConfig, missingTool, peerEntry, stopInOrder, switchEntry } from '../test/support/daemon-lab.js';
 import { l2bgwd } from '../test/support/l2bgwd.js';
 import type { L2bgwd } from '../test/support/l2bgwd.js';
+import { startOvsdbServer } from '../test/support/ovsdb-server.js';
 import type { OvsdbServer } from '../test/support/ovsdb-server.js';
+import { setUpSwitch, vtepCtl } from '../test/vtep/switch-helpers.js';
 
 const missing = missingTool('restart test', 'gobgpd', 'gobgp', 'ovsdb-server', 'vtep-ctl');
 
@@ -76,8 +78,9 @@ describe.skipIf(missing !== undefined)('l2bgwd restarted, seen by gobgpd', () =>
   const established = async () => (await neighbor()).state.session_state === ESTABLISHED;
 
   beforeAll(async () => {
-    vtep = await startSwitchDb();
-    expect(vtepCtl(vtep, 'add-ucast-local', 'ls0', LOCAL_MAC, '192.0.2.1').status).toBe(0);
+    vtep = await startOvsdbServer();
+    await setUpSwitch(vtep, 'ps0', '192.0.2.1', { ls0: LAB_VNI });
+    await vtepCtl(vtep, 'add-ucast-local', 'ls0', LOCAL_MAC, '192.0.2.1');
     gobgp = await startGobgp({ config: gobgpPeerConfig({ address: GOBGP, routerId: '10.0.0.6', neighbor: L2, restartTime: 60, notification: true }) });
     d = l2bgwd(config(90));
   }, 60_000);

@@ -11,13 +11,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BgpSpeaker } from '../src/bgp/session/speaker.js';
 import {
-  daemonYaml, evpnEndOfRib, missingTool, peerEntry, remoteMacs, startSwitchDb, startTestSpeaker, stopInOrder, switchEntry, type2Update,
+  LAB_VNI, daemonYaml, evpnEndOfRib, missingTool, peerEntry, remoteMacs, startTestSpeaker, stopInOrder, switchEntry, type2Update,
 } from '../test/support/daemon-lab.js';
 import { l2bgwd } from '../test/support/l2bgwd.js';
 import type { L2bgwd } from '../test/support/l2bgwd.js';
 import { waitFor } from '../test/support/process.js';
-import { makeTestPki } from '../test/support/ovsdb-server.js';
+import { makeTestPki, startOvsdbServer } from '../test/support/ovsdb-server.js';
 import type { OvsdbServer } from '../test/support/ovsdb-server.js';
+import { setUpSwitch } from '../test/vtep/switch-helpers.js';
 
 const missing = missingTool('ssl switch test', 'ovsdb-server', 'vtep-ctl', 'openssl');
 
@@ -34,7 +35,8 @@ describe.skipIf(missing !== undefined)('a switch over ssl:', () => {
   beforeAll(async () => {
     pkiDir = await mkdtemp(join(tmpdir(), 'l2bgw-pki-'));
     const pki = await makeTestPki(pkiDir);
-    vtep = await startSwitchDb({ ssl: { ...pki.server, caFile: pki.caFile } });
+    vtep = await startOvsdbServer({ ssl: { ...pki.server, caFile: pki.caFile } });
+    await setUpSwitch(vtep, 'ps0', '192.0.2.1', { ls0: LAB_VNI });
     peer = await startTestSpeaker('10.0.0.12', PEER, [US], [type2Update('10.0.0.12:5000', [MAC], '198.51.100.12'), evpnEndOfRib()]);
     const ssl = `ssl: { private_key: "${pki.client.keyFile}", certificate: "${pki.client.certFile}", ca_cert: "${pki.caFile}" }`;
     d = l2bgwd(daemonYaml({
@@ -51,7 +53,7 @@ describe.skipIf(missing !== undefined)('a switch over ssl:', () => {
 
   it('connects with the configured key, certificate and CA, and writes the route\'s row', async () => {
     await d.start();
-    await waitFor(() => remoteMacs(vtep).includes('02:cc:00:00:00:01 -> vxlan_over_ipv4/198.51.100.12'), 'the row over ssl', 20_000);
+    await waitFor(async () => (await remoteMacs(vtep)).includes('02:cc:00:00:00:01 -> vxlan_over_ipv4/198.51.100.12'), 'the row over ssl', 20_000);
     expect(d.lines.some((l) => l.level === 'warn' && String(l.msg).startsWith('switch ps0'))).toBe(false);
   }, 60_000);
 });

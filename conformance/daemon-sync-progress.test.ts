@@ -12,12 +12,14 @@ import type { UpdateMessage } from '../src/bgp/wire/types.js';
 import { evpnRouteValueLength, writeEvpnRoute } from '../src/evpn/nlri.js';
 import type { MacIpRoute } from '../src/evpn/types.js';
 import {
-  LAB_EXT_COMMUNITIES, daemonYaml, evpnEndOfRib, evpnUpdate, macRoute, missingTool, peerEntry, startSwitchDb, startTestSpeaker, stopInOrder, switchEntry,
+  LAB_EXT_COMMUNITIES, LAB_VNI, daemonYaml, evpnEndOfRib, evpnUpdate, macRoute, missingTool, peerEntry, startTestSpeaker, stopInOrder, switchEntry,
 } from '../test/support/daemon-lab.js';
 import { waitFor } from '../test/support/process.js';
 import { l2bgwd } from '../test/support/l2bgwd.js';
 import type { L2bgwd, LogLine } from '../test/support/l2bgwd.js';
+import { startOvsdbServer } from '../test/support/ovsdb-server.js';
 import type { OvsdbServer } from '../test/support/ovsdb-server.js';
+import { setUpSwitch } from '../test/vtep/switch-helpers.js';
 
 const missing = missingTool('sync progress test', 'ovsdb-server', 'vtep-ctl');
 
@@ -55,7 +57,8 @@ describe.skipIf(missing !== undefined)('initial table progress', () => {
   let d: L2bgwd;
 
   beforeAll(async () => {
-    vtep = await startSwitchDb();
+    vtep = await startOvsdbServer();
+    await setUpSwitch(vtep, 'ps0', '192.0.2.1', { ls0: LAB_VNI });
     // The whole table at once, as a peer with a full Adj-RIB-Out sends it, then End-of-RIB.
     peer = await startTestSpeaker('10.0.0.10', PEER, [US], [...type2Updates(ROUTES), evpnEndOfRib()]);
     d = l2bgwd(daemonYaml({ peers: [peerEntry(PEER, peer.listenAddress()?.port, US)], vteps: [switchEntry(vtep.unixRemote)] }));

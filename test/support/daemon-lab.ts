@@ -3,7 +3,7 @@
  * conformance/evpn-*.test.ts an in-process Gateway), on loopback, in AS 65000 unless
  * told otherwise:
  * - a hardware_vtep ovsdb-server holding switch ps0 (tunnel IP 192.0.2.1) and logical
- *   switch ls0 (VNI 5000), made with vtep-ctl;
+ *   switch ls0 (VNI 5000), made with test/vtep/switch-helpers.ts's setUpSwitch;
  * - a BGP speaker of our own session layer that sends EVPN UPDATEs over a real socket
  *   (gobgp's CLI cannot send broken NLRI, and adds one route per process);
  * - the l2bgwd config lines around its peers and switches;
@@ -11,7 +11,6 @@
  * - a started Gateway with one peer and its log.
  */
 import { spawnSync } from 'node:child_process';
-import type { SpawnSyncReturns } from 'node:child_process';
 import { pino } from 'pino';
 import { BgpSpeaker } from '../../src/bgp/session/speaker.js';
 import { endOfRib } from '../../src/bgp/wire/message.js';
@@ -22,9 +21,9 @@ import { TunnelType, buildEvpnCommunities } from '../../src/evpn/ext-communities
 import { EVPN_AFI, EVPN_SAFI, encodeEvpnNlri } from '../../src/evpn/nlri.js';
 import { EVPN_FAMILY } from '../../src/evpn/nlri.js';
 import type { MacIpRoute } from '../../src/evpn/types.js';
+import { vtepCtl } from '../vtep/switch-helpers.js';
+import type { VtepDb } from '../vtep/switch-helpers.js';
 import type { LogLine } from './l2bgwd.js';
-import { startOvsdbServer } from './ovsdb-server.js';
-import type { OvsdbServer, OvsdbServerOptions } from './ovsdb-server.js';
 
 export const LAB_AS = 65000;
 export const LAB_VNI = 5000;
@@ -51,28 +50,9 @@ export async function stopInOrder(...started: Array<Started | undefined>): Promi
 
 // ------------------------------------------------------------------ the switch
 
-export function vtepCtl(db: OvsdbServer, ...args: string[]): SpawnSyncReturns<string> {
-  return spawnSync('vtep-ctl', [`--db=${db.unixRemote}`, ...args], { encoding: 'utf8' });
-}
-
-/**
- * An ovsdb-server with ps0 (tunnel IP 192.0.2.1) and ls0 (VNI 5000, plus `lsColumns`
- * such as `replication_mode=source_node`), made in one vtep-ctl call.
- */
-export async function startSwitchDb(opts: OvsdbServerOptions & { lsColumns?: string[] } = {}): Promise<OvsdbServer> {
-  const db = await startOvsdbServer(opts);
-  const r = vtepCtl(db, 'add-ps', 'ps0', '--', 'set', 'Physical_Switch', 'ps0', 'tunnel_ips=192.0.2.1',
-    '--', 'add-ls', 'ls0', '--', 'set', 'Logical_Switch', 'ls0', `tunnel_key=${LAB_VNI}`, ...(opts.lsColumns ?? []));
-  if (r.status !== 0) {
-    await db.dispose();
-    throw new Error(`vtep-ctl could not make ps0 and ls0: ${r.stderr}`);
-  }
-  return db;
-}
-
 /** `vtep-ctl list-remote-macs ls0`: a `MAC -> vxlan_over_ipv4/DST_IP` line per Ucast_Macs_Remote row. */
-export function remoteMacs(db: OvsdbServer): string {
-  return vtepCtl(db, 'list-remote-macs', 'ls0').stdout;
+export function remoteMacs(db: VtepDb): Promise<string> {
+  return vtepCtl(db, 'list-remote-macs', 'ls0');
 }
 
 // ------------------------------------------------------------- the test speaker

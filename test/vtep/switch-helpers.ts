@@ -9,18 +9,20 @@ import type { OvsdbServer } from '../support/ovsdb-server.js';
 
 const run = promisify(execFile);
 
-export async function vtepCtl(server: OvsdbServer, ...args: string[]): Promise<string> {
-  return (await run('vtep-ctl', [`--db=unix:${server.socketPath}`, ...args])).stdout;
+/** A test's ovsdb-server (reached on its unix socket), or any OVSDB remote such as `tcp:127.0.0.1:PORT`. */
+export type VtepDb = OvsdbServer | string;
+
+const remoteOf = (db: VtepDb): string => (typeof db === 'string' ? db : db.unixRemote);
+
+/** Runs vtep-ctl against `db`; its stdout. A failing command rejects with its stderr. */
+export async function vtepCtl(db: VtepDb, ...args: string[]): Promise<string> {
+  return (await run('vtep-ctl', [`--db=${remoteOf(db)}`, ...args])).stdout;
 }
 
-/** A physical switch with a tunnel IP and logical switches (name → VNI). */
-export async function setUpSwitch(server: OvsdbServer, ps: string, tunnelIp: string, lss: Record<string, number>): Promise<void> {
-  await vtepCtl(server, 'add-ps', ps);
-  await vtepCtl(server, 'set', 'Physical_Switch', ps, `tunnel_ips=${tunnelIp}`);
-  for (const [name, vni] of Object.entries(lss)) {
-    await vtepCtl(server, 'add-ls', name);
-    await vtepCtl(server, 'set', 'Logical_Switch', name, `tunnel_key=${vni}`);
-  }
+/** A physical switch with a tunnel IP and logical switches (name → VNI), in one vtep-ctl transaction. */
+export async function setUpSwitch(db: VtepDb, ps: string, tunnelIp: string, lss: Record<string, number>): Promise<void> {
+  const logicalSwitches = Object.entries(lss).flatMap(([name, vni]) => ['--', 'add-ls', name, '--', 'set', 'Logical_Switch', name, `tunnel_key=${vni}`]);
+  await vtepCtl(db, 'add-ps', ps, '--', 'set', 'Physical_Switch', ps, `tunnel_ips=${tunnelIp}`, ...logicalSwitches);
 }
 
 export interface Type2Opts {
@@ -68,11 +70,11 @@ const setOf = (v: Json): Json[] => {
   return a[0] === 'set' ? (a[1] as Json[]) : [v];
 };
 
-/** The remote tables as ovsdb-client sees them. */
-export async function readRemote(server: OvsdbServer): Promise<RemoteRows> {
+/** The remote tables as ovsdb-client sees them, read in one transaction. */
+export async function readRemote(db: VtepDb): Promise<RemoteRows> {
   const tables = ['Logical_Switch', 'Ucast_Macs_Remote', 'Mcast_Macs_Remote', 'Physical_Locator', 'Physical_Locator_Set'];
   const ops = tables.map((table) => ({ op: 'select', table, where: [] }));
-  const out = await server.client('transact', JSON.stringify(['hardware_vtep', ...ops]));
+  const out = (await run('ovsdb-client', ['transact', remoteOf(db), JSON.stringify(['hardware_vtep', ...ops])])).stdout;
   const res = JSON.parse(out) as { rows: Record<string, Json>[] }[];
   const [ls, ucast, mcast, locs, sets] = res.map((r) => r.rows);
   const rows: RemoteRows = { ls: new Map(), ucast: [], mcast: [], locators: new Map(), sets: new Map() };

@@ -3,8 +3,6 @@
  * (test/support/ovsdb-server.ts), through the real OVSDB client; what ends
  * up in the database is read back with vtep-ctl and ovsdb-client.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OvsdbClient } from '../../src/vtep/ovsdb/client.js';
 import type { Monitor } from '../../src/vtep/ovsdb/client.js';
@@ -18,8 +16,8 @@ import type { OvsdbServer } from '../support/ovsdb-server.js';
 import { formatMac } from '../../src/evpn/addr.js';
 import { waitFor } from '../support/process.js';
 import { inputsOfMacs } from './reconcile/mem-db.js';
+import { vtepCtl } from './switch-helpers.js';
 
-const run = promisify(execFile);
 const VNI = 5000;
 
 type Tables = Pick<VtepTables, 'Logical_Switch' | 'Ucast_Macs_Remote' | 'Mcast_Macs_Remote' | 'Physical_Locator' | 'Physical_Locator_Set'>;
@@ -38,10 +36,6 @@ afterEach(async () => {
 });
 
 const mac = (i: number): string => formatMac(0x020000000000 + i);
-
-async function vtepCtl(...args: string[]): Promise<string> {
-  return (await run('vtep-ctl', [`--db=unix:${server.socketPath}`, ...args])).stdout;
-}
 
 /** Rows of a table as ovsdb-client dumps them (a second connection, not ours). */
 async function dump(table: string): Promise<Record<string, unknown>[]> {
@@ -67,8 +61,8 @@ let lsSeq = 0;
 
 async function harness(opts: Partial<WriterOptions> = {}, lock?: string): Promise<Harness> {
   const lsName = `ls${lsSeq++}`;
-  await vtepCtl('add-ls', lsName, '--', 'set', 'Logical_Switch', lsName, `tunnel_key=${VNI + lsSeq}`);
-  const ls = (await vtepCtl('get', 'Logical_Switch', lsName, '_uuid')).trim();
+  await vtepCtl(server, 'add-ls', lsName, '--', 'set', 'Logical_Switch', lsName, `tunnel_key=${VNI + lsSeq}`);
+  const ls = (await vtepCtl(server, 'get', 'Logical_Switch', lsName, '_uuid')).trim();
   const client = new OvsdbClient({ remote: server.unixRemote, probeIntervalMs: 0, backoffMinMs: 50, backoffMaxMs: 200 });
   const c = await client.connect();
   if (!c.ok) throw new Error(c.error.message);
@@ -138,7 +132,7 @@ describe('VtepWriter against ovsdb-server', () => {
     expect(h.errors).toEqual([]);
     // The monitor's echo of our own commits needs no second diff.
     expect(h.writer.stats.plans - plans).toBe(1);
-    const listed = await vtepCtl('list-remote-macs', h.lsName);
+    const listed = await vtepCtl(server, 'list-remote-macs', h.lsName);
     expect(listed).toContain(`${mac(0)} -> vxlan_over_ipv4/192.0.2.1`);
     expect(listed).toContain(`${mac(2)} -> vxlan_over_ipv4/192.0.2.3`);
     expect(listed).toMatch(/unknown-dst -> vxlan_over_ipv4\/192\.0\.2\.[12]/);
@@ -171,7 +165,7 @@ describe('VtepWriter against ovsdb-server', () => {
     await h.writer.whenIdle();
     expect(h.writer.stats.transactions - t0).toBeLessThan(10);
     expect(uuidOf(mac(0))).toBe(row0);
-    const listed = await vtepCtl('list-remote-macs', h.lsName);
+    const listed = await vtepCtl(server, 'list-remote-macs', h.lsName);
     expect(listed).toContain(`${mac(0)} -> vxlan_over_ipv4/192.0.2.39`);
     expect(listed).toContain(`${mac(1)} -> vxlan_over_ipv4/192.0.2.40`);
     expect((await dump('Ucast_Macs_Remote')).filter((r) => JSON.stringify(r.logical_switch).includes(h.ls))).toHaveLength(20);
@@ -218,7 +212,7 @@ describe('VtepWriter against ovsdb-server', () => {
     expect(h.writer.stats.macPlans - before.macPlans).toBe(1);
     expect(h.writer.stats.plans - before.plans).toBe(1);
     expect(h.writer.stats.desiredRows).toBe(300);
-    const listed = await vtepCtl('list-remote-macs', h.lsName);
+    const listed = await vtepCtl(server, 'list-remote-macs', h.lsName);
     expect(listed).toContain(`${mac(5)} -> vxlan_over_ipv4/192.0.2.99`);
     expect(listed).toContain(`${mac(6)} -> vxlan_over_ipv4/192.0.2.99`);
     expect(listed).toContain(`${mac(400)} -> vxlan_over_ipv4/192.0.2.1`);
@@ -226,15 +220,15 @@ describe('VtepWriter against ovsdb-server', () => {
     expect(uuidOf(mac(5))).toBe(row5);
     expect((await dump('Ucast_Macs_Remote')).filter((r) => JSON.stringify(r.logical_switch).includes(h.ls))).toHaveLength(300);
     // Someone else deletes a row: that is not ours to trust, so the next diff is full and puts it back.
-    await vtepCtl('del-ucast-remote', h.lsName, mac(9));
-    await expect.poll(async () => (await vtepCtl('list-remote-macs', h.lsName)).includes(mac(9)), { timeout: 5000 }).toBe(true);
+    await vtepCtl(server, 'del-ucast-remote', h.lsName, mac(9));
+    await expect.poll(async () => (await vtepCtl(server, 'list-remote-macs', h.lsName)).includes(mac(9)), { timeout: 5000 }).toBe(true);
     expect(h.writer.stats.plans - h.writer.stats.macPlans).toBeGreaterThan(before.plans - before.macPlans);
     // And then a MAC change is diffed alone again.
     const again = { ...h.writer.stats };
     h.setMacs(next.map((m) => (m.mac === mac(5) ? { ...m, dstIp: '192.0.2.1' } : m)), [mac(5)]);
     await h.writer.whenIdle();
     expect(h.writer.stats.macPlans - again.macPlans).toBe(1);
-    expect(await vtepCtl('list-remote-macs', h.lsName)).toContain(`${mac(5)} -> vxlan_over_ipv4/192.0.2.1`);
+    expect(await vtepCtl(server, 'list-remote-macs', h.lsName)).toContain(`${mac(5)} -> vxlan_over_ipv4/192.0.2.1`);
   });
 
   it('deletes only once allowed; flood changes go through new locator sets', async () => {
@@ -244,21 +238,21 @@ describe('VtepWriter against ovsdb-server', () => {
     h.allowDeletes = false;
     h.set(bgpMacs(h, 4, 1), ['198.51.100.2']);
     await h.writer.whenIdle();
-    let listed = await vtepCtl('list-remote-macs', h.lsName);
+    let listed = await vtepCtl(server, 'list-remote-macs', h.lsName);
     expect(listed).toContain(mac(9));
     expect(listed).toContain('unknown-dst -> vxlan_over_ipv4/198.51.100.1');
     expect(h.writer.stats.deletesHeld).toBe(6);
     h.allowDeletes = true;
     h.writer.inputsChanged();
     await h.writer.whenIdle();
-    listed = await vtepCtl('list-remote-macs', h.lsName);
+    listed = await vtepCtl(server, 'list-remote-macs', h.lsName);
     expect(listed).not.toContain(mac(9));
     expect(listed).toContain(mac(3));
     expect(listed).not.toContain('198.51.100.1');
     expect(listed).toContain('unknown-dst -> vxlan_over_ipv4/198.51.100.2');
     h.set(bgpMacs(h, 4, 1), []);
     await h.writer.whenIdle();
-    expect(await vtepCtl('list-remote-macs', h.lsName)).not.toContain('unknown-dst');
+    expect(await vtepCtl(server, 'list-remote-macs', h.lsName)).not.toContain('unknown-dst');
   });
 
   it('repairs rows removed behind its back', async () => {
@@ -266,11 +260,11 @@ describe('VtepWriter against ovsdb-server', () => {
     h.set(bgpMacs(h, 3, 1), ['198.51.100.9']);
     await h.writer.whenIdle();
     const plans = h.writer.stats.plans;
-    await vtepCtl('del-ucast-remote', h.lsName, mac(1));
-    await vtepCtl('clear-remote-macs', h.lsName);
+    await vtepCtl(server, 'del-ucast-remote', h.lsName, mac(1));
+    await vtepCtl(server, 'clear-remote-macs', h.lsName);
     await expect.poll(() => h.writer.stats.plans, { timeout: 5000 }).toBeGreaterThan(plans);
     await h.writer.whenIdle();
-    const listed = await vtepCtl('list-remote-macs', h.lsName);
+    const listed = await vtepCtl(server, 'list-remote-macs', h.lsName);
     for (let i = 0; i < 3; i++) expect(listed).toContain(mac(i));
     expect(listed).toContain('unknown-dst -> vxlan_over_ipv4/198.51.100.9');
   });
@@ -304,10 +298,10 @@ describe('VtepWriter against ovsdb-server', () => {
     h.set(bgpMacs(h, 5, 1));
     await expect.poll(() => h.errors.length, { timeout: 5000 }).toBeGreaterThan(0);
     expect(h.errors[0]).toBe('OVSDB_TXN_NOT_OWNER');
-    expect(await vtepCtl('list-remote-macs', h.lsName)).not.toContain(mac(0));
+    expect(await vtepCtl(server, 'list-remote-macs', h.lsName)).not.toContain(mac(0));
     await other.unlock('vtep_writer');
     await expect.poll(() => h.client.hasLock('vtep_writer'), { timeout: 5000 }).toBe(true);
     await h.writer.whenIdle();
-    expect(await vtepCtl('list-remote-macs', h.lsName)).toContain(mac(4));
+    expect(await vtepCtl(server, 'list-remote-macs', h.lsName)).toContain(mac(4));
   });
 });
