@@ -14,7 +14,7 @@ import {
 } from '../test/support/daemon-lab.js';
 import { l2bgwd } from '../test/support/l2bgwd.js';
 import type { L2bgwd } from '../test/support/l2bgwd.js';
-import { freePort, waitFor } from '../test/support/process.js';
+import { waitFor } from '../test/support/process.js';
 import { startOvsdbServer } from '../test/support/ovsdb-server.js';
 import type { OvsdbServer } from '../test/support/ovsdb-server.js';
 import { setUpSwitch } from '../test/vtep/switch-helpers.js';
@@ -32,12 +32,8 @@ describe.skipIf(missing !== undefined)('two speakers on one switch, active/stand
   let peer: BgpSpeaker;
   const sessions = new Map<string, Peer>();
   const daemons: L2bgwd[] = [];
-  const apiPorts: number[] = [];
   /** GET /v2.0/vteps of a daemon: what it says of the lock. */
-  const lockOf = async (i: number): Promise<unknown> => {
-    const r = await fetch(`http://127.0.0.1:${apiPorts[i]}/v2.0/vteps`, { headers: { authorization: `Bearer ${daemons[i].apiToken()}` } });
-    return ((await r.json()) as { vteps: Array<{ lock?: unknown }> }).vteps[0].lock;
-  };
+  const lockOf = async (d: L2bgwd): Promise<unknown> => (await d.rest<{ vteps: Array<{ lock?: unknown }> }>('GET', '/v2.0/vteps')).body.vteps[0].lock;
 
   const rowsOf = async (mac: string): Promise<number> => (await remoteMacs(vtep)).split('\n').filter((l) => l.includes(mac)).length;
 
@@ -46,12 +42,11 @@ describe.skipIf(missing !== undefined)('two speakers on one switch, active/stand
     await setUpSwitch(vtep, 'ps0', '192.0.2.1', { ls0: LAB_VNI });
     peer = await startTestSpeaker('10.0.0.13', PEER, SPEAKERS, [type2(0x02dd00000001), evpnEndOfRib()]);
     peer.on('established', (p) => sessions.set(p.address, p));
-    for (const _ of SPEAKERS) apiPorts.push(await freePort());
     SPEAKERS.forEach((address, i) => daemons.push(l2bgwd(daemonYaml({
       routerId: `192.0.2.${11 + i}`,
       peers: [peerEntry(PEER, peer.listenAddress()?.port, address)],
       vteps: [switchEntry(vtep.unixRemote, `lock: ${LOCK}`)],
-      extra: ['api:', `  listen: { host: 127.0.0.1, port: ${apiPorts[i]} }`],
+      extra: ['api:', '  listen: { host: 127.0.0.1, port: 0 }'],
     }))));
   }, 60_000);
 
@@ -66,12 +61,12 @@ describe.skipIf(missing !== undefined)('two speakers on one switch, active/stand
     const standby = daemons.find(standing) as L2bgwd;
     await waitFor(() => sessions.size === 2, 'both sessions', 20_000);
     await waitFor(async () => (await rowsOf('02:dd:00:00:00:01')) === 1, 'the row, written once', 20_000);
-    expect(await lockOf(daemons.indexOf(active))).toEqual({ name: LOCK, held: true });
-    expect(await lockOf(daemons.indexOf(standby))).toEqual({ name: LOCK, held: false });
+    expect(await lockOf(active)).toEqual({ name: LOCK, held: true });
+    expect(await lockOf(standby)).toEqual({ name: LOCK, held: false });
 
     active.signal('SIGKILL');
     await waitFor(() => holding(standby), 'the standby to take the lock', 20_000);
-    expect(await lockOf(daemons.indexOf(standby))).toEqual({ name: LOCK, held: true });
+    expect(await lockOf(standby)).toEqual({ name: LOCK, held: true });
     // A route learned after the takeover is written by the new holder.
     const left = sessions.get(SPEAKERS[daemons.indexOf(standby)]) as Peer;
     expect(peer.sendUpdates(left, [type2(0x02dd00000002)])).toBe(true);

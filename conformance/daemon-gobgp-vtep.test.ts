@@ -34,34 +34,24 @@ describe.skipIf(missing !== undefined)('l2bgwd with gobgpd and a hardware_vtep d
   let vtep: OvsdbServer;
   let gobgp: Gobgpd;
   let d: L2bgwd;
-  let api = '';
-  let token = '';
 
-  const rest = async (method: string, path: string, body?: unknown) => {
-    const r = await fetch(`${api}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    return { status: r.status, body: (r.status === 204 ? {} : await r.json()) as Record<string, Record<string, string>> };
-  };
+  /** The REST API; a created object's fields by its kind (`remote-gateway-connection`: id, ...). */
+  const rest = (method: string, path: string, body?: unknown) => d.rest<Record<string, Record<string, string>>>(method, path, body);
+  const metrics = async (): Promise<string> => (await d.rest<string>('GET', '/metrics')).body;
 
   beforeAll(async () => {
     vtep = await startOvsdbServer();
     await setUpSwitch(vtep, 'ps0', '192.0.2.1', { ls0: LAB_VNI });
     await vtepCtl(vtep, 'set', 'Logical_Switch', 'ls0', 'replication_mode=source_node');
     const bgpPort = await freePort();
-    const apiPort = await freePort();
     gobgp = await startGobgp({ config: gobgpPeerConfig({ address: GOBGP, routerId: '10.0.0.4', neighbor: L2, remotePort: bgpPort, restartTime: 30 }) });
     d = l2bgwd(daemonYaml({
       bgp: [`listen: { host: ${L2}, port: ${bgpPort} }`],
       peers: [`{ address: ${GOBGP}, remote_as: 65000, passive: true }`],
       vteps: [switchEntry(vtep.unixRemote)],
-      extra: ['api:', `  listen: { host: 127.0.0.1, port: ${apiPort} }`],
+      extra: ['api:', '  listen: { host: 127.0.0.1, port: 0 }'],
     }));
-    api = `http://127.0.0.1:${apiPort}`;
     await d.start();
-    token = d.apiToken();
     await d.waitForLine((l) => l.msg === `peer ${GOBGP} (AS 65000) up`, 'the GoBGP session', 30_000);
   }, 90_000);
 
@@ -105,8 +95,8 @@ describe.skipIf(missing !== undefined)('l2bgwd with gobgpd and a hardware_vtep d
   }, 60_000);
 
   it('/metrics counts sessions, routes in and out, and rows written', async () => {
-    await waitFor(async () => /l2bgw_ovsdb_rows_written_total\{db="ps0"\} [1-9]/.test(await (await fetch(`${api}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text()), 'rows in /metrics', 10_000);
-    const text = await (await fetch(`${api}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text();
+    await waitFor(async () => /l2bgw_ovsdb_rows_written_total\{db="ps0"\} [1-9]/.test(await metrics()), 'rows in /metrics', 10_000);
+    const text = await metrics();
     expect(text).toMatch(/l2bgw_bgp_sessions\{state="Established"\} 1/);
     expect(text).toMatch(new RegExp(`l2bgw_bgp_routes_in_total\\{peer="${GOBGP.replaceAll('.', '\\.')}"\\} [1-9]`));
     expect(text).toMatch(/l2bgw_bgp_routes_out_total\{peer="127\.0\.0\.4"\} [1-9]/);

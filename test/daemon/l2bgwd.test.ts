@@ -4,75 +4,37 @@
  * progress elsewhere in the tree cannot break this suite.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { execFile, spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { L2BGWD_BIN, l2bgwd } from '../support/l2bgwd.js';
+import type { L2bgwd } from '../support/l2bgwd.js';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
-const BIN = join(ROOT, 'bin', 'l2bgwd.js');
 
 let dir: string;
-const children: ChildProcess[] = [];
+const daemons: L2bgwd[] = [];
 
-interface Daemon {
-  child: ChildProcess;
-  lines: Array<Record<string, unknown>>;
-  stderr: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>;
-  waitFor: (pred: (l: Record<string, unknown>) => boolean, what: string, ms?: number) => Promise<Record<string, unknown>>;
-  /** Sends a signal; `exited.ms` counts from the last one sent. */
-  signal: (s: NodeJS.Signals) => void;
+/** A daemon harness disposed of after the suite. */
+function daemon(...args: Parameters<typeof l2bgwd>): L2bgwd {
+  const d = l2bgwd(...args);
+  daemons.push(d);
+  return d;
 }
 
-function start(args: string[], nodeArgs: string[] = []): Daemon {
-  const child = spawn(process.execPath, [...nodeArgs, BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  const lines: Array<Record<string, unknown>> = [];
-  let out = '';
-  let err = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-    out += chunk;
-    let nl;
-    while ((nl = out.indexOf('\n')) >= 0) {
-      const line = out.slice(0, nl);
-      out = out.slice(nl + 1);
-      lines.push(JSON.parse(line) as Record<string, unknown>);
-    }
-  });
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => void (err += chunk));
-  let signalledAt = performance.now();
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>((done) => {
-    child.on('exit', (code, signal) => done({ code, signal, ms: performance.now() - signalledAt }));
-  });
-  const waitFor = async (pred: (l: Record<string, unknown>) => boolean, what: string, ms = 10_000): Promise<Record<string, unknown>> => {
-    const end = performance.now() + ms;
-    while (performance.now() < end) {
-      const hit = lines.find(pred);
-      if (hit !== undefined) return hit;
-      if (child.exitCode !== null) break;
-      await sleep(20);
-    }
-    throw new Error(`no log line ${what}; stdout:\n${lines.map((l) => JSON.stringify(l)).join('\n')}\nstderr:\n${err}`);
-  };
-  return {
-    child, lines, exited, waitFor,
-    stderr: () => err,
-    signal: (s) => {
-      signalledAt = performance.now();
-      child.kill(s);
-    },
-  };
+/** Config for the daemon harness, which appends data_dir. */
+function yaml(extra = ''): string {
+  return `router_id: 192.0.2.1\nlocal_as: 65001\nbgp:\n  peers:\n    - { address: 127.0.0.2, remote_as: 65002 }\n${extra}`;
 }
 
-function yaml(dataDir: string, extra = ''): string {
-  return `router_id: 192.0.2.1\nlocal_as: 65001\ndata_dir: ${dataDir}\nbgp:\n  peers:\n    - { address: 127.0.0.2, remote_as: 65002 }\n${extra}`;
+/** A config file of its own for the one-shot command line, with its data_dir. */
+function yamlWithDataDir(dataDir: string, extra = ''): string {
+  return `${yaml(extra)}data_dir: ${dataDir}\n`;
 }
 
 beforeAll(async () => {
@@ -88,13 +50,16 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  for (const d of daemons) {
+    d.signal('SIGKILL');
+    await d.dispose();
+  }
   await rm(dir, { recursive: true, force: true });
 });
 
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const r = await run(process.execPath, [BIN, ...args]);
+    const r = await run(process.execPath, [L2BGWD_BIN, ...args]);
     return { code: 0, stdout: r.stdout, stderr: r.stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -111,14 +76,14 @@ describe('command line', () => {
   test('--check on a good config exits 0 and starts nothing', async () => {
     const file = join(dir, 'check-good.yaml');
     const dataDir = join(dir, 'check-good-var');
-    await writeFile(file, yaml(dataDir));
+    await writeFile(file, yamlWithDataDir(dataDir));
     expect(await cli('--config', file, '--check')).toEqual({ code: 0, stdout: `${file}: ok\n`, stderr: '' });
     expect(existsSync(dataDir)).toBe(false);
   });
 
   test('--check on a bad config exits 1 with every error on stderr, one per line', async () => {
     const file = join(dir, 'check-bad.yaml');
-    await writeFile(file, yaml(join(dir, 'v'), 'evpn:\n  vnis: [{ vni: 0 }]\nbgp_typo: 1\n').replace('remote_as: 65002', 'remote_as: abc'));
+    await writeFile(file, yamlWithDataDir(join(dir, 'v'), 'evpn:\n  vnis: [{ vni: 0 }]\nbgp_typo: 1\n').replace('remote_as: 65002', 'remote_as: abc'));
     expect(await cli('--config', file, '--check')).toEqual({
       code: 1,
       stdout: '',
@@ -129,7 +94,7 @@ describe('command line', () => {
   test('a bad config without --check: the same errors, exit 1, nothing started', async () => {
     const file = join(dir, 'bad.yaml');
     const dataDir = join(dir, 'bad-var');
-    await writeFile(file, yaml(dataDir, 'log_level: loud\n'));
+    await writeFile(file, yamlWithDataDir(dataDir, 'log_level: loud\n'));
     expect(await cli('--config', file)).toEqual({ code: 1, stdout: '', stderr: 'log_level: must be one of fatal, error, warn, info, debug, trace, silent, got "loud"\n' });
     expect(existsSync(dataDir)).toBe(false);
   });
@@ -147,92 +112,68 @@ describe('command line', () => {
 
 describe('the running daemon', () => {
   test('starts, writes its pidfile, survives a bad reload, applies a good one, stops on SIGTERM', async () => {
-    const file = join(dir, 'run.yaml');
-    const dataDir = join(dir, 'run-var', 'deep');
-    await writeFile(file, yaml(dataDir));
-    const d = start(['--config', file]);
-    const started = await d.waitFor((l) => l.msg === 'l2bgwd started', '"l2bgwd started"');
-    expect(started).toMatchObject({ level: 'info', component: 'daemon', router_id: '192.0.2.1', local_as: 65001, pid: d.child.pid });
-    const pidfile = join(dataDir, 'l2bgwd.pid');
-    expect(await readFile(pidfile, 'utf8')).toBe(`${d.child.pid}\n`);
+    const d = daemon(yaml(), { dataDir: 'run-var/deep' });
+    await d.start();
+    const started = d.lines.find((l) => l.msg === 'l2bgwd started');
+    expect(started).toMatchObject({ level: 'info', component: 'daemon', router_id: '192.0.2.1', local_as: 65001, pid: d.pid });
+    const pidfile = join(d.dataDir, 'l2bgwd.pid');
+    expect(await readFile(pidfile, 'utf8')).toBe(`${d.pid}\n`);
 
     // A second daemon on the same data_dir is refused.
-    const other = start(['--config', file]);
-    const refused = await other.waitFor((l) => l.msg === 'l2bgwd failed to start', 'refusal');
-    expect(refused.reason).toBe(`another l2bgwd (pid ${d.child.pid}) holds ${pidfile}`);
-    expect((await other.exited).code).toBe(1);
-    expect(await readFile(pidfile, 'utf8')).toBe(`${d.child.pid}\n`);
+    const other = daemon(yaml(), { dataDir: d.dataDir });
+    await expect(other.start()).rejects.toThrow('l2bgwd exited');
+    expect(await other.exited()).toBe(1);
+    const refused = other.lines.find((l) => l.msg === 'l2bgwd failed to start');
+    expect(refused?.reason).toBe(`another l2bgwd (pid ${d.pid}) holds ${pidfile}`);
+    expect(await readFile(pidfile, 'utf8')).toBe(`${d.pid}\n`);
 
-    await writeFile(file, yaml(dataDir, 'log_level: loud\n').replace('remote_as: 65002', 'remote_as: abc'));
+    d.writeConfig(yaml('log_level: loud\n').replace('remote_as: 65002', 'remote_as: abc'));
     d.signal('SIGHUP');
-    await d.waitFor((l) => l.msg === 'config reload rejected; keeping the running config', 'reload rejection');
+    await d.waitForLine((l) => l.msg === 'config reload rejected; keeping the running config', 'reload rejection');
     expect(d.lines.filter((l) => l.msg === 'config error').map((l) => l.error)).toEqual([
       'bgp.peers[0].remote_as: must be an integer 1..4294967295, got "abc"',
       'log_level: must be one of fatal, error, warn, info, debug, trace, silent, got "loud"',
     ]);
-    expect(d.child.exitCode).toBeNull();
+    expect(d.pid).toBeDefined();
 
-    await writeFile(file, yaml(dataDir, '    - { address: 127.0.0.5, remote_as: 65005 }\nevpn:\n  vnis: [{ vni: 5000 }]\n'));
+    d.writeConfig(yaml('    - { address: 127.0.0.5, remote_as: 65005 }\nevpn:\n  vnis: [{ vni: 5000 }]\n'));
     d.signal('SIGHUP');
-    const reloaded = await d.waitFor((l) => l.msg === 'config reloaded', 'reload');
+    const reloaded = await d.waitForLine((l) => l.msg === 'config reloaded', 'reload');
     expect(reloaded.changes).toEqual(['peer 127.0.0.5 added', 'evi 5000 added']);
 
-    d.signal('SIGTERM');
-    const exit = await d.exited;
-    expect(exit.code).toBe(0);
-    expect(exit.ms).toBeLessThan(5000);
+    const signalled = performance.now();
+    expect(await d.stop()).toBe(0);
+    expect(performance.now() - signalled).toBeLessThan(5000);
     expect(d.lines.at(-1)).toMatchObject({ msg: 'l2bgwd stopped', reason: 'SIGTERM', clean: true });
     expect(existsSync(pidfile)).toBe(false);
     expect(d.stderr()).toBe('');
   });
 
   test('a switch that cannot be reached: the daemon and its REST API start, and the switch shows as not connected', async () => {
-    const file = join(dir, 'noswitch.yaml');
-    const dataDir = join(dir, 'noswitch-var');
-    await writeFile(file, yaml(dataDir, `vteps:\n  - { switch: ps0, ovsdb: "unix:${join(dir, 'no-such.sock')}" }\napi:\n  listen: { host: 127.0.0.1, port: 0 }\n`));
-    const d = start(['--config', file]);
-    try {
-      const listening = await d.waitFor((l) => l.msg === 'REST API listening', 'REST API listening', 20_000);
-      const token = (await readFile(join(dataDir, 'admin.token'), 'utf8')).trim();
-      const res = await fetch(`${String(listening.address)}/v2.0/vteps`, { headers: { authorization: `Bearer ${token}` } });
-      expect(res.status).toBe(200);
-      const body = (await res.json()) as { vteps: Array<Record<string, unknown>> };
-      expect(body.vteps).toMatchObject([{ switch: 'ps0', connected: false }]);
-      d.signal('SIGTERM');
-      expect((await d.exited).code).toBe(0);
-    } finally {
-      // The managed config database outlives l2bgwd by design (the next start adopts it).
-      const pid = Number(await readFile(join(dataDir, 'config-db.pid'), 'utf8').catch(() => '0'));
-      try {
-        if (pid > 0) process.kill(pid, 'SIGTERM');
-      } catch {
-        // already gone
-      }
-    }
+    const d = daemon(yaml(`vteps:\n  - { switch: ps0, ovsdb: "unix:${join(dir, 'no-such.sock')}" }\napi:\n  listen: { host: 127.0.0.1, port: 0 }\n`));
+    await d.start();
+    const res = await d.rest<{ vteps: Array<Record<string, unknown>> }>('GET', '/v2.0/vteps');
+    expect(res.status).toBe(200);
+    expect(res.body.vteps).toMatchObject([{ switch: 'ps0', connected: false }]);
+    expect(await d.stop()).toBe(0);
   }, 30_000);
 
   test('SIGINT stops it too', async () => {
-    const file = join(dir, 'int.yaml');
-    await writeFile(file, yaml(join(dir, 'int-var')));
-    const d = start(['--config', file]);
-    await d.waitFor((l) => l.msg === 'l2bgwd started', 'start');
+    const d = daemon(yaml());
+    await d.start();
     d.signal('SIGINT');
-    expect((await d.exited).code).toBe(0);
+    expect(await d.exited()).toBe(0);
   });
 
   test('an uncaught exception is logged and ends the process with a non-zero code', async () => {
-    const file = join(dir, 'boom.yaml');
-    const dataDir = join(dir, 'boom-var');
-    await writeFile(file, yaml(dataDir));
     // The throw comes from inside the daemon process, once it has started (SIGUSR2 pulls the trigger).
     const thrower = 'data:text/javascript,process.on("SIGUSR2", () => { throw new Error("boom") })';
-    const d = start(['--config', file], ['--import', thrower]);
-    await d.waitFor((l) => l.msg === 'l2bgwd started', 'start');
-    d.child.kill('SIGUSR2');
-    const fatal = await d.waitFor((l) => l.msg === 'uncaught exception', 'fatal');
+    const d = daemon(yaml(), { nodeArgs: ['--import', thrower] });
+    await d.start();
+    d.signal('SIGUSR2');
+    const fatal = await d.waitForLine((l) => l.msg === 'uncaught exception', 'fatal');
     expect(fatal).toMatchObject({ level: 'fatal', err: { message: 'boom' } });
-    const exit = await d.exited;
-    expect(exit.code).toBe(1);
-    expect(existsSync(join(dataDir, 'l2bgwd.pid'))).toBe(false);
+    expect(await d.exited()).toBe(1);
+    expect(existsSync(join(d.dataDir, 'l2bgwd.pid'))).toBe(false);
   });
 });
