@@ -21,16 +21,19 @@
  * Needs root and `ip netns` (present in CI); skipped with a message elsewhere.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../test/support/ovsdb-server.js';
+import { remoteMacs } from '../test/support/daemon-lab.js';
+import { l2bgwd } from '../test/support/l2bgwd.js';
+import type { L2bgwd } from '../test/support/l2bgwd.js';
+import { freePort, waitFor } from '../test/support/process.js';
+import { floodLines, readRemote, ucastLines } from '../test/vtep/switch-helpers.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const ROOT = join(HERE, '..');
 const LAB = join(HERE, 'lab', 'sites.sh');
 const NETTOOL = join(HERE, 'lab', 'nettool.py');
 const PREFIX = 'l2bgwdp-';
@@ -57,28 +60,8 @@ function canRunLab(): string | undefined {
 const why = canRunLab();
 if (why) console.warn(`data-plane test skipped: ${why}`);
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, fn: () => T | undefined | false, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
-}
-
-/** `vtep-ctl --format=json list TABLE` → one object per row, keyed by column. */
-function tableRows(json: string): Record<string, unknown>[] {
-  const t = JSON.parse(json) as { headings: string[]; data: unknown[][] };
-  return t.data.map((row) => Object.fromEntries(t.headings.map((h, i) => [h, row[i]])));
-}
-/** An OVSDB JSON reference or set of references → uuids. */
-const refs = (v: unknown): string[] => {
-  const [kind, value] = v as [string, unknown];
-  return kind === 'uuid' ? [value as string] : (value as [string, string][]).map((r) => r[1]);
-};
+/** How often the lab is polled: it runs three emulators and three daemons on two cores. */
+const POLL_MS = 250;
 
 describe.skipIf(why !== undefined)('three sites, one L2 network, over a real VXLAN data plane', () => {
   const dir = mkdtempSync(join(tmpdir(), 'l2bgw-dp-'));
@@ -90,14 +73,14 @@ describe.skipIf(why !== undefined)('three sites, one L2 network, over a real VXL
     TCP_PORT_BASE: '0',
     ...Object.fromEntries(VNI.map((v, i) => [`VNI_${i + 1}`, String(v)])),
   };
-  const daemons: ChildProcess[] = [];
+  const daemons: L2bgwd[] = [];
   let ovsdbPort: (n: number) => number = () => 0;
+  /** Site `n`'s hardware_vtep database, as the lab serves it. */
+  const siteDb = (n: number): string => `tcp:127.0.0.1:${ovsdbPort(n)}`;
 
   const lab = (...args: string[]) => spawnSync('bash', [LAB, ...args], { env, encoding: 'utf8', timeout: 120_000 });
   const inHost = (host: number, ...args: string[]) =>
     spawnSync('ip', ['netns', 'exec', `${PREFIX}h${host}`, '/usr/bin/python3', NETTOOL, ...args], { encoding: 'utf8', timeout: 30_000 });
-  const remoteMacs = (site: number) =>
-    spawnSync('vtep-ctl', [`--db=tcp:127.0.0.1:${ovsdbPort(site)}`, 'list-remote-macs', 'ls0'], { encoding: 'utf8' }).stdout;
   const ping = (host: number, dst: string) => inHost(host, 'ping', dst, '1', '0.5').status === 0;
   /** 200,000 bytes over TCP from host `from` to host `to` (at `dst`); what the server reports. */
   const tcpTransfer = async (from: number, to: number, dst: string, port: string): Promise<string> => {
@@ -109,23 +92,11 @@ describe.skipIf(why !== undefined)('three sites, one L2 network, over a real VXL
       server.kill();
     }
   };
-  /**
-   * The locators a site's remote rows point at, as "dst_ip" or "dst_ip/tunnel_key":
-   * per remote MAC, and the unknown-dst flood set.
-   */
-  const remoteLocators = (site: number) => {
-    const out = spawnSync(
-      'vtep-ctl',
-      [`--db=tcp:127.0.0.1:${ovsdbPort(site)}`, '--format=json', 'list', 'Physical_Locator', '--', 'list', 'Physical_Locator_Set', '--', 'list', 'Ucast_Macs_Remote', '--', 'list', 'Mcast_Macs_Remote'],
-      { encoding: 'utf8' },
-    ).stdout;
-    const [locators, sets, ucast, mcast] = out.trim().split('\n').map(tableRows);
-    const name = new Map(locators.map((l) => [refs(l._uuid)[0], typeof l.tunnel_key === 'number' ? `${String(l.dst_ip)}/${l.tunnel_key}` : String(l.dst_ip)]));
-    const members = new Map(sets.map((s) => [refs(s._uuid)[0], refs(s.locators).map((u) => name.get(u))]));
-    const macs = new Map(ucast.map((u) => [String(u.MAC), name.get(refs(u.locator)[0])]));
-    const flood = mcast.filter((m) => m.MAC === 'unknown-dst').flatMap((m) => members.get(refs(m.locator_set)[0]) ?? []);
-    return { macs, flood: flood.sort() };
-  };
+  /** The locator of `mac`'s remote row at a site, as "dst_ip" or "dst_ip/tunnel_key". */
+  const locatorOf = async (site: number, mac: string): Promise<string | undefined> =>
+    ucastLines(await readRemote(siteDb(site))).find((l) => l.startsWith(`ls0 ${mac} `))?.split(' ').at(-1);
+  /** A site's flood sets, as `ls0 unknown-dst: dst_ip[/tunnel_key],...` lines. */
+  const floodSets = async (site: number): Promise<string> => floodLines(await readRemote(siteDb(site))).join('\n');
 
   beforeAll(async () => {
     // a base port with three free ports above it for the sites' ovsdb-servers
@@ -141,54 +112,47 @@ describe.skipIf(why !== undefined)('three sites, one L2 network, over a real VXL
         .filter((m) => m !== n)
         .map((m) => `    - { address: 127.0.0.${10 + m}, remote_as: 65000, port: ${bgpPorts[m - 1]}, local_address: 127.0.0.${10 + n} }`)
         .join('\n');
-      const cfg = join(dir, `site${n}.yaml`);
-      writeFileSync(
-        cfg,
-        [
-          `router_id: 10.200.0.${n}`,
-          'local_as: 65000',
-          'bgp:',
-          `  listen: { host: 127.0.0.${10 + n}, port: ${bgpPorts[n - 1]} }`,
-          '  hold_time: 30',
-          '  connect_retry: 1',
-          '  peers:',
-          peers,
-          'vteps:',
-          `  - { switch: ps${n}, ovsdb: "tcp:127.0.0.1:${ovsdbPort(n)}" }`,
-          'evpn:',
-          '  auto_vni: true',
-          '  vnis:',
-          `    - { vni: ${VNI[n - 1]}, import_rts: ["${NETWORK_RT}"], export_rts: ["${NETWORK_RT}"] }`,
-          `data_dir: ${join(dir, `l2bgw${n}`)}`,
-          'log_level: info',
-          '',
-        ].join('\n'),
-      );
-      const child = spawn(process.execPath, [join(ROOT, 'bin', 'l2bgwd.js'), '--config', cfg], { stdio: ['ignore', 'pipe', 'pipe'] });
-      let log = '';
-      child.stdout?.on('data', (d: Buffer) => (log += d.toString()));
-      child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
-      child.on('exit', (code) => {
-        if (code !== 0 && code !== null) console.error(`l2bgwd site ${n} exited ${code}:\n${log.slice(-3000)}`);
-      });
-      daemons.push(child);
+      const d = l2bgwd([
+        `router_id: 10.200.0.${n}`,
+        'local_as: 65000',
+        'bgp:',
+        `  listen: { host: 127.0.0.${10 + n}, port: ${bgpPorts[n - 1]} }`,
+        '  hold_time: 30',
+        '  connect_retry: 1',
+        '  peers:',
+        peers,
+        'vteps:',
+        `  - { switch: ps${n}, ovsdb: "${siteDb(n)}" }`,
+        'evpn:',
+        '  auto_vni: true',
+        '  vnis:',
+        `    - { vni: ${VNI[n - 1]}, import_rts: ["${NETWORK_RT}"], export_rts: ["${NETWORK_RT}"] }`,
+        'log_level: info',
+      ].join('\n'));
+      daemons.push(d);
+      await d.start();
     }
   }, 180_000);
 
   afterAll(async () => {
-    for (const d of daemons) d.kill('SIGTERM');
-    await Promise.all(daemons.map((d) => (d.exitCode !== null ? undefined : new Promise((r) => d.once('exit', r)))));
+    for (const [i, d] of daemons.entries()) {
+      if (d.pid === undefined) console.error(`l2bgwd site ${i + 1} exited:\n${d.output().slice(-3000)}`);
+      await d.dispose();
+    }
     lab('down');
     rmSync(dir, { recursive: true, force: true });
   }, 60_000);
 
   it('host A reaches host B; the MACs travel as type-2 routes; flooding uses type-3 routes', async () => {
     // The first ARP is flooded: it crosses only once l2bgwd has written the flood sets.
-    await until('site 1 flood set with sites 2 and 3', () => /unknown-dst -> vxlan_over_ipv4\/10\.200\.0\.2/.test(remoteMacs(1)) && /10\.200\.0\.3/.test(remoteMacs(1)), 60_000);
-    await until('A → B ping', () => ping(1, '10.0.0.2'), 60_000);
+    await waitFor(async () => {
+      const macs = await remoteMacs(siteDb(1));
+      return /unknown-dst -> vxlan_over_ipv4\/10\.200\.0\.2/.test(macs) && /10\.200\.0\.3/.test(macs);
+    }, 'site 1 flood set with sites 2 and 3', 60_000, POLL_MS);
+    await waitFor(() => ping(1, '10.0.0.2'), 'A → B ping', 60_000, POLL_MS);
     // The emulators learned both hosts; l2bgwd carried them to the other sites.
-    await until(`${MAC_B} at site 1 via 10.200.0.2`, () => remoteMacs(1).includes(`${MAC_B} -> vxlan_over_ipv4/10.200.0.2`));
-    await until(`${MAC_A} at site 2 via 10.200.0.1`, () => remoteMacs(2).includes(`${MAC_A} -> vxlan_over_ipv4/10.200.0.1`));
+    await waitFor(async () => (await remoteMacs(siteDb(1))).includes(`${MAC_B} -> vxlan_over_ipv4/10.200.0.2`), `${MAC_B} at site 1 via 10.200.0.2`, 30_000, POLL_MS);
+    await waitFor(async () => (await remoteMacs(siteDb(2))).includes(`${MAC_A} -> vxlan_over_ipv4/10.200.0.1`), `${MAC_A} at site 2 via 10.200.0.1`, 30_000, POLL_MS);
     expect(ping(2, '10.0.0.1')).toBe(true);
   }, 150_000);
 
@@ -197,15 +161,15 @@ describe.skipIf(why !== undefined)('three sites, one L2 network, over a real VXL
   }, 60_000);
 
   it('host A reaches host C at a site that uses another VNI: locators carry its tunnel_key', async () => {
-    await until('A → C ping', () => ping(1, '10.0.0.3'), 60_000);
+    await waitFor(() => ping(1, '10.0.0.3'), 'A → C ping', 60_000, POLL_MS);
     // Site 1 (VNI 5000) reaches site 3 with 5001 for MACs and flooding; site 2 with its own VNI.
-    await until(`${MAC_C} at site 1 via 10.200.0.3/5001`, () => remoteLocators(1).macs.get(MAC_C) === '10.200.0.3/5001');
+    await waitFor(async () => (await locatorOf(1, MAC_C)) === '10.200.0.3/5001', `${MAC_C} at site 1 via 10.200.0.3/5001`, 30_000, POLL_MS);
     // Each site's type-3 route arrives on its own session: wait for the whole flood set.
-    await until('site 1 floods to sites 2 and 3', () => JSON.stringify(remoteLocators(1).flood) === JSON.stringify(['10.200.0.2', '10.200.0.3/5001']));
-    expect(remoteLocators(1).macs.get(MAC_B)).toBe('10.200.0.2');
+    await waitFor(async () => (await floodSets(1)) === 'ls0 unknown-dst: 10.200.0.2,10.200.0.3/5001', 'site 1 floods to sites 2 and 3', 30_000, POLL_MS);
+    expect(await locatorOf(1, MAC_B)).toBe('10.200.0.2');
     // Site 3 (VNI 5001) reaches the others with 5000.
-    await until(`${MAC_A} at site 3 via 10.200.0.1/5000`, () => remoteLocators(3).macs.get(MAC_A) === '10.200.0.1/5000');
-    await until('site 3 floods to sites 1 and 2', () => JSON.stringify(remoteLocators(3).flood) === JSON.stringify(['10.200.0.1/5000', '10.200.0.2/5000']));
+    await waitFor(async () => (await locatorOf(3, MAC_A)) === '10.200.0.1/5000', `${MAC_A} at site 3 via 10.200.0.1/5000`, 30_000, POLL_MS);
+    await waitFor(async () => (await floodSets(3)) === 'ls0 unknown-dst: 10.200.0.1/5000,10.200.0.2/5000', 'site 3 floods to sites 1 and 2', 30_000, POLL_MS);
     expect(ping(3, '10.0.0.1')).toBe(true);
     expect(await tcpTransfer(1, 3, '10.0.0.3', '5002')).toContain('server got 200000');
   }, 150_000);
@@ -213,12 +177,12 @@ describe.skipIf(why !== undefined)('three sites, one L2 network, over a real VXL
   it('when host B moves to site 3, traffic follows it (MAC mobility)', async () => {
     const mv = lab('move-host');
     expect(mv.status, mv.stderr).toBe(0);
-    await until(`${MAC_B} at site 1 via 10.200.0.3`, () => {
+    await waitFor(async () => {
       ping(1, '10.0.0.2');
-      return remoteMacs(1).includes(`${MAC_B} -> vxlan_over_ipv4/10.200.0.3`);
-    }, 60_000);
-    await until('A → B ping after the move', () => ping(1, '10.0.0.2'), 30_000);
+      return (await remoteMacs(siteDb(1))).includes(`${MAC_B} -> vxlan_over_ipv4/10.200.0.3`);
+    }, `${MAC_B} at site 1 via 10.200.0.3`, 60_000, POLL_MS);
+    await waitFor(() => ping(1, '10.0.0.2'), 'A → B ping after the move', 30_000, POLL_MS);
     // B now sits behind site 3, so site 1 reaches it with site 3's VNI.
-    expect(remoteLocators(1).macs.get(MAC_B)).toBe('10.200.0.3/5001');
+    expect(await locatorOf(1, MAC_B)).toBe('10.200.0.3/5001');
   }, 120_000);
 });
