@@ -3,14 +3,14 @@
  * Pure part: the FSM config carries the flag into the OPEN. Driver part: the speaker
  * sets it for every OPEN sent from now on, without touching sessions already up.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildOpen } from '../../src/bgp/fsm/open.js';
 import type { FsmConfig } from '../../src/bgp/fsm/types.js';
 import { toFsmConfig, withRestarting } from '../../src/bgp/session/config.js';
 import type { BgpConfig } from '../../src/bgp/session/config.js';
-import { BgpSpeaker } from '../../src/bgp/session/speaker.js';
 import { decodeMessage, encodeMessage } from '../../src/bgp/wire/message.js';
 import type { Capability, OpenMessage } from '../../src/bgp/wire/types.js';
+import { loopbackSpeakers } from '../support/bgp-speakers.js';
 import { waitFor } from '../support/process.js';
 
 type GrCap = Extract<Capability, { kind: 'graceful-restart' }>;
@@ -70,39 +70,28 @@ describe('the R bit in our OPEN', () => {
 });
 
 describe('BgpSpeaker.setRestarting over loopback', () => {
-  const speakers: BgpSpeaker[] = [];
-  afterEach(async () => {
-    await Promise.all(speakers.splice(0).map((s) => s.close()));
-  });
+  const speakers = loopbackSpeakers();
 
   it('the peer sees R=1 while set; clearing it keeps the session and the next one has R=0', async () => {
-    const timing = { idleHoldTime: 0.1, idleHoldMax: 0.2, stableTime: 5 };
-    const b = new BgpSpeaker({
-      config: { routerId: '10.0.0.2', localAs: 65002, listen: { host: '127.0.0.1', port: 0 }, peers: [{ address: '127.0.0.2', remoteAs: 65001, passive: true, gracefulRestart: true }] },
-      timing,
-    });
-    speakers.push(b);
+    // b, which connects, restarts; a records the R bit of each session's OPEN from b.
     const seen: boolean[] = [];
-    b.on('established', (_p, n) => seen.push(n.peerGracefulRestart?.restarting ?? false));
-    await b.start();
-    const a = new BgpSpeaker({
-      config: { routerId: '10.0.0.1', localAs: 65001, connectRetry: 1, peers: [{ address: '127.0.0.1', remoteAs: 65002, port: b.listenAddress()?.port, localAddress: '127.0.0.2', gracefulRestart: true }] },
-      timing,
+    const { b } = await speakers.pair({
+      gracefulRestart: { a: true, b: true },
+      beforeConnect: (a, b) => {
+        a.on('established', (_p, n) => seen.push(n.peerGracefulRestart?.restarting ?? false));
+        b.setRestarting(true);
+      },
     });
-    speakers.push(a);
-    a.setRestarting(true);
-    await a.start();
-    await waitFor(() => seen.length === 1, 'first session');
     expect(seen).toEqual([true]);
 
-    a.setRestarting(false);
+    b.setRestarting(false);
     await new Promise((r) => setTimeout(r, 200));
     // The R bit of a session already up is history: clearing it resets nothing.
     expect(seen).toHaveLength(1);
-    expect(a.peers()[0].state).toBe('Established');
-    expect(a.peers()[0].messagesOut.open).toBe(1);
+    expect(b.peers()[0].state).toBe('Established');
+    expect(b.peers()[0].messagesOut.open).toBe(1);
 
-    a.peer('127.0.0.1')?.reset();
+    b.peer('127.0.0.1')?.reset();
     await waitFor(() => seen.length === 2, 'second session');
     expect(seen).toEqual([true, false]);
   });

@@ -1,41 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Socket } from 'node:net';
-import { BgpSpeaker, normalizeAddress } from '../../../src/bgp/session/speaker.js';
-import type { BgpConfig } from '../../../src/bgp/session/config.js';
+import { normalizeAddress } from '../../../src/bgp/session/speaker.js';
 import type { DownReason } from '../../../src/bgp/fsm/types.js';
 import type { UpdateMessage } from '../../../src/bgp/wire/types.js';
-import { waitFor } from '../../support/bgp-peers.js';
+import { waitFor } from '../../support/process.js';
+import { loopbackSpeakers } from '../../support/bgp-speakers.js';
 
-const fast = { idleHoldTime: 0.2, idleHoldMax: 1, stableTime: 5 };
-const speakers: BgpSpeaker[] = [];
-
-afterEach(async () => {
-  await Promise.all(speakers.splice(0).map((s) => s.close()));
-});
-
-function speaker(cfg: BgpConfig): BgpSpeaker {
-  const s = new BgpSpeaker({ config: cfg, timing: fast });
-  speakers.push(s);
-  return s;
-}
-
-/** A listens on 127.0.0.1 (passive towards B), B on 127.0.0.2 connects to A. */
-async function pair(holdTime = 9): Promise<{ a: BgpSpeaker; b: BgpSpeaker }> {
-  const a = speaker({
-    routerId: '10.0.0.1', localAs: 65001, holdTime, connectRetry: 1,
-    listen: { host: '127.0.0.1', port: 0 },
-    peers: [{ address: '127.0.0.2', remoteAs: 65002, passive: true }],
-  });
-  await a.start();
-  const port = a.listenAddress()?.port ?? 0;
-  const b = speaker({
-    routerId: '10.0.0.2', localAs: 65002, holdTime, connectRetry: 1,
-    peers: [{ address: '127.0.0.1', remoteAs: 65001, port, localAddress: '127.0.0.2' }],
-  });
-  await b.start();
-  await waitFor(() => a.peers()[0]?.state === 'Established' && b.peers()[0]?.state === 'Established', 'Established');
-  return { a, b };
-}
+const { pair, speaker } = loopbackSpeakers();
 
 describe('BgpSpeaker over loopback', () => {
   it('two speakers reach Established and negotiate', async () => {
@@ -66,7 +37,7 @@ describe('BgpSpeaker over loopback', () => {
   });
 
   it('keepalives flow and hold the session', async () => {
-    const { a, b } = await pair(3);
+    const { a, b } = await pair({ holdTime: 3 });
     const before = a.peers()[0].messagesIn.keepalive;
     await new Promise((r) => setTimeout(r, 3500));
     expect(a.peers()[0].messagesIn.keepalive).toBeGreaterThanOrEqual(before + 2);
