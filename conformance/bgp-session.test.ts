@@ -140,8 +140,7 @@ describe('against gobgpd', () => {
     await untilEstablished(GOBGP, 'GoBGP Established');
     const snap = snapshot(GOBGP);
     expect(snap?.negotiated?.families).toEqual([{ afi: 25, safi: 70 }]);
-    const j = await gobgp.json<{ state: { session_state: number } }>('neighbor', US);
-    expect(j.state.session_state).toBe(6); // ESTABLISHED
+    expect(await gobgp.sessionState(US)).toBe('established');
   });
 
   it('keepalives flow', async () => {
@@ -167,7 +166,7 @@ describe('against gobgpd', () => {
   it('our shutdown reaches GoBGP with Cease 6/2', async () => {
     await untilEstablished(GOBGP, 'GoBGP Established');
     await speaker.shutdown(GOBGP, 'bye gobgp');
-    await waitFor(async () => (await gobgp.json<{ state: { session_state: number } }>('neighbor', US)).state.session_state !== 6, 'GoBGP sees it down');
+    await waitFor(async () => (await gobgp.sessionState(US)) !== 'established', 'GoBGP sees it down');
     // GoBGP logs the NOTIFICATION it received as JSON, with the decoded RFC 9003 text.
     await waitFor(() => gobgp.notifications().some((r) => r['Communicated-Reason'] === 'bye gobgp'), 'GoBGP logs the notification', 5000);
     expect(gobgp.notifications().find((r) => r['Communicated-Reason'] === 'bye gobgp')).toMatchObject({ Code: 6, Subcode: 2 });

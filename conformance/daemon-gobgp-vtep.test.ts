@@ -117,7 +117,7 @@ describe.skipIf(missing !== undefined)('l2bgwd with gobgpd and a hardware_vtep d
     const rowsBefore = await remoteMacs(vtep);
     expect(await d.stop()).toBe(0);
     expect(await remoteMacs(vtep)).toBe(rowsBefore);
-    await waitFor(async () => /BGP state = (idle|active|connect)/i.test(await gobgp.gobgp('neighbor', L2)), 'GoBGP to see the session go', 10_000);
+    await waitFor(async () => ['idle', 'connect', 'active'].includes(await gobgp.sessionState(L2)), 'GoBGP to see the session go', 10_000);
     // GoBGP logs the NOTIFICATION it received: Cease/Administrative Shutdown with our communication.
     const ourCease = (n: GobgpNotification): boolean => n.Code === 6 && n.Subcode === 2 && (n['Communicated-Reason'] ?? '').startsWith('l2bgwd shutting down');
     await waitFor(() => gobgp.notifications().some(ourCease), 'GoBGP to log our Cease 6/2 with its communication', 5_000);

@@ -8,7 +8,7 @@
  *     and no session moves.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGobgp, waitFor } from '../test/support/bgp-peers.js';
+import { sessionStateOf, startGobgp, waitFor } from '../test/support/bgp-peers.js';
 import type { Gobgpd } from '../test/support/bgp-peers.js';
 import { LAB_VNI, daemonYaml, gobgpPeerConfig, missingTool, peerEntry, switchEntry } from '../test/support/daemon-lab.js';
 import { l2bgwd } from '../test/support/l2bgwd.js';
@@ -23,12 +23,6 @@ const US = '127.0.0.1';
 const KEPT = '127.0.0.7';
 const REMOVED = '127.0.0.8';
 const ADDED = '127.0.0.9';
-const ESTABLISHED = 6;
-
-interface Neighbor {
-  state: { session_state?: number; messages?: { received?: { open?: number; notification?: number } } };
-  timers?: { state?: { uptime?: { seconds?: number } } };
-}
 
 describe.skipIf(missing !== undefined)('SIGHUP with live gobgpd peers', () => {
   let vtep: OvsdbServer;
@@ -36,8 +30,8 @@ describe.skipIf(missing !== undefined)('SIGHUP with live gobgpd peers', () => {
   let d: L2bgwd;
 
   const peer = (a: string): Gobgpd => peers.get(a) as Gobgpd;
-  const neighbor = (a: string) => peer(a).json<Neighbor>('neighbor', US);
-  const established = async (a: string) => (await neighbor(a)).state.session_state === ESTABLISHED;
+  const neighbor = (a: string) => peer(a).neighbor(US);
+  const established = async (a: string) => (await peer(a).sessionState(US)) === 'established';
   const rib = (a: string) => peer(a).gobgp('global', 'rib', '-a', 'evpn');
   const config = (peerAddresses: string[], exportRt: string) => daemonYaml({
     peers: peerAddresses.map((a) => peerEntry(a, peer(a).port, US)),
@@ -85,7 +79,7 @@ describe.skipIf(missing !== undefined)('SIGHUP with live gobgpd peers', () => {
     // The kept peer sees the new route target on the same session.
     await waitFor(async () => (await rib(KEPT)).includes('65000:5999') && !(await rib(KEPT)).includes('65000:5000'), 'the new RT at the kept peer', 20_000);
     const after = await neighbor(KEPT);
-    expect(after.state.session_state).toBe(ESTABLISHED);
+    expect(sessionStateOf(after)).toBe('established');
     expect(after.state.messages?.received?.open).toBe(opens);
     expect(after.state.messages?.received?.notification ?? 0).toBe(0);
     expect(after.timers?.state?.uptime?.seconds).toBe(uptime);
@@ -105,7 +99,7 @@ describe.skipIf(missing !== undefined)('SIGHUP with live gobgpd peers', () => {
     expect(d.pid).toBeDefined();
     for (const [i, a] of [KEPT, ADDED].entries()) {
       const n = await neighbor(a);
-      expect(n.state.session_state).toBe(ESTABLISHED);
+      expect(sessionStateOf(n)).toBe('established');
       expect(n.state.messages?.received?.open).toBe(opens[i]);
     }
     // Still serving: a good file after the bad one applies. What only a restart applies

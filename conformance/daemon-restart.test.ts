@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGobgp, waitFor } from '../test/support/bgp-peers.js';
-import type { Gobgpd } from '../test/support/bgp-peers.js';
+import type { GobgpNeighbor, Gobgpd } from '../test/support/bgp-peers.js';
 import { LAB_VNI, daemonYaml, gobgpPeerConfig, missingTool, peerEntry, stopInOrder, switchEntry } from '../test/support/daemon-lab.js';
 import { l2bgwd } from '../test/support/l2bgwd.js';
 import type { L2bgwd } from '../test/support/l2bgwd.js';
@@ -22,20 +22,11 @@ const L2 = '127.0.0.1';
 const GOBGP = '127.0.0.6';
 const LOCAL_MAC = '02:00:00:00:0e:01';
 
-/** The part of `gobgp neighbor ADDR -j` this test reads. */
-interface Neighbor {
-  state: {
-    session_state?: number;
-    messages?: { received?: { open?: number } };
-    remote_cap?: Array<{ type_url: string; value?: string }>;
-  };
-}
-
 /**
  * GoBGP shows the capabilities it received as protobuf (apipb.GracefulRestartCapability:
  * flags = 1, time = 2, tuples = 3); flags are the capability's top four bits, R = 8, N = 4.
  */
-function restartFlags(n: Neighbor): { restarting: boolean; notification: boolean; time: number } | undefined {
+function restartFlags(n: GobgpNeighbor): { restarting: boolean; notification: boolean; time: number } | undefined {
   const cap = n.state.remote_cap?.find((c) => c.type_url.endsWith('.GracefulRestartCapability'));
   if (!cap) return undefined;
   const b = Buffer.from(cap.value ?? '', 'base64');
@@ -62,8 +53,6 @@ function restartFlags(n: Neighbor): { restarting: boolean; notification: boolean
   return { restarting: (flags & 8) !== 0, notification: (flags & 4) !== 0, time: fields.get(2) ?? 0 };
 }
 
-const ESTABLISHED = 6;
-
 describe.skipIf(missing !== undefined)('l2bgwd restarted, seen by gobgpd', () => {
   let vtep: OvsdbServer;
   let gobgp: Gobgpd;
@@ -73,9 +62,9 @@ describe.skipIf(missing !== undefined)('l2bgwd restarted, seen by gobgpd', () =>
     peers: [peerEntry(GOBGP, gobgp.port, L2, `hold_time: ${holdTime}`)],
     vteps: [switchEntry(vtep.unixRemote)],
   });
-  const neighbor = () => gobgp.json<Neighbor>('neighbor', L2);
+  const neighbor = () => gobgp.neighbor(L2);
   const ourRoute = async () => (await gobgp.gobgp('global', 'rib', '-a', 'evpn')).includes(LOCAL_MAC);
-  const established = async () => (await neighbor()).state.session_state === ESTABLISHED;
+  const established = async () => (await gobgp.sessionState(L2)) === 'established';
 
   beforeAll(async () => {
     vtep = await startOvsdbServer();

@@ -112,7 +112,7 @@ describe.skipIf(!HAVE_DAEMONS)(`l2bgw ↔ FRR bgpd, EVPN${HAVE_DAEMONS ? '' : ' 
     });
     ({ gw, log } = await startTestGateway({ routerId: '10.0.0.1', as: AS, address: US, peer: { address: FRR, port: frr.port }, vni: VNI, localVtep: '192.0.2.1' }));
     await waitFor(() => snapshot()?.state === 'Established', 'gateway ↔ FRR Established', 30_000);
-    await waitFor(async () => (await gobgp.json<{ state: { session_state: number } }>('neighbor', FRR)).state.session_state === 6, 'FRR ↔ gobgpd Established', 30_000);
+    await waitFor(async () => (await gobgp.sessionState(FRR)) === 'established', 'FRR ↔ gobgpd Established', 30_000);
   });
 
   afterAll(async () => {

@@ -216,9 +216,8 @@ describe.skipIf(!HAVE_GOBGP)(`l2bgw ↔ gobgpd, EVPN${HAVE_GOBGP ? '' : ' (skipp
 
   describe('session behaviour', () => {
     it('End-of-RIB: GoBGP received ours for l2vpn/evpn, and we recognised theirs', async () => {
-      type Neighbor = { afi_safis: Array<{ config: { family: { afi: number; safi: number } }; mp_graceful_restart: { state: { end_of_rib_received?: boolean } } }> };
-      const n = await gobgp.json<Neighbor>('neighbor', US);
-      const evpnAfi = n.afi_safis.find((a) => a.config.family.afi === 25 && a.config.family.safi === 70);
+      const n = await gobgp.neighbor(US);
+      const evpnAfi = n.afi_safis?.find((a) => a.config.family.afi === 25 && a.config.family.safi === 70);
       expect(evpnAfi?.mp_graceful_restart.state.end_of_rib_received).toBe(true);
       expect(log.some((l) => l.msg.startsWith(`End-of-RIB from ${GOBGP}`))).toBe(true);
     });

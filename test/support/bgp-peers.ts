@@ -169,8 +169,34 @@ export interface Gobgpd extends DaemonHandle {
   json<T = unknown>(...args: string[]): Promise<T>;
   /** `gobgp global rib -a evpn add|del ROUTE...`, the route as the CLI's words in one string. */
   evpn(op: 'add' | 'del', route: string): Promise<void>;
+  /** `gobgp neighbor ADDRESS -j`: what gobgpd shows of that neighbor. */
+  neighbor(address: string): Promise<GobgpNeighbor>;
+  /** The state of gobgpd's session with `address`. */
+  sessionState(address: string): Promise<GobgpSessionState>;
   /** The NOTIFICATIONs gobgpd logged as received, oldest first. */
   notifications(): GobgpNotification[];
+}
+
+/** The parts of `gobgp neighbor ADDRESS -j` (GoBGP's apipb.Peer) the suites read. */
+export interface GobgpNeighbor {
+  state: {
+    /** an apipb.PeerState.SessionState number; sessionState() names it */
+    session_state?: number;
+    messages?: { received?: { open?: number; notification?: number } };
+    /** the capabilities received, each a protobuf Any with its message in base64 */
+    remote_cap?: Array<{ type_url: string; value?: string }>;
+  };
+  timers?: { state?: { uptime?: { seconds?: number } } };
+  afi_safis?: Array<{ config: { family: { afi: number; safi: number } }; mp_graceful_restart: { state: { end_of_rib_received?: boolean } } }>;
+}
+
+/** apipb.PeerState.SessionState, by its number (0 is left out of the JSON). */
+const SESSION_STATES = ['unknown', 'idle', 'connect', 'active', 'opensent', 'openconfirm', 'established'] as const;
+export type GobgpSessionState = (typeof SESSION_STATES)[number];
+
+/** The session state `gobgp neighbor` shows, by name. */
+export function sessionStateOf(n: GobgpNeighbor): GobgpSessionState {
+  return SESSION_STATES[n.state.session_state ?? 0];
 }
 
 /** A `"received notification"` line of gobgpd's JSON log; the reason is the RFC 9003 text, decoded. */
@@ -209,11 +235,15 @@ export async function startGobgp(opts: GobgpOptions): Promise<Gobgpd> {
     cwd: dir,
     probe: () => gobgp('global'),
   });
+  const json = async <T>(...args: string[]): Promise<T> => JSON.parse(await gobgp(...args, '-j')) as T;
+  const neighbor = (address: string): Promise<GobgpNeighbor> => json<GobgpNeighbor>('neighbor', address);
   return Object.assign(handle, {
     apiPort,
     gobgp,
-    json: async <T>(...args: string[]) => JSON.parse(await gobgp(...args, '-j')) as T,
+    json,
     evpn: async (op: 'add' | 'del', route: string) => void await gobgp('global', 'rib', '-a', 'evpn', op, ...route.split(' ')),
+    neighbor,
+    sessionState: async (address: string) => sessionStateOf(await neighbor(address)),
     notifications: () => loggedNotifications(handle.output()),
   });
 }
