@@ -9,10 +9,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BgpSpeaker } from '../src/bgp/session/speaker.js';
 import type { UpdateMessage } from '../src/bgp/wire/types.js';
-import { evpnRouteValueLength, writeEvpnRoute } from '../src/evpn/nlri.js';
-import type { MacIpRoute } from '../src/evpn/types.js';
 import {
-  LAB_EXT_COMMUNITIES, LAB_VNI, daemonYaml, evpnEndOfRib, evpnUpdate, macRoute, missingTool, peerEntry, startTestSpeaker, stopInOrder, switchEntry,
+  LAB_VNI, daemonYaml, evpnEndOfRib, missingTool, peerEntry, startTestSpeaker, stopInOrder, switchEntry, type2Update,
 } from '../test/support/daemon-lab.js';
 import { waitFor } from '../test/support/process.js';
 import { l2bgwd } from '../test/support/l2bgwd.js';
@@ -27,28 +25,15 @@ const US = '127.0.0.1';
 const PEER = '127.0.0.10';
 const ROUTES = 25_000;
 
-/** `count` MAC-only type-2 routes of VNI 5000, packed into UPDATEs of at most 4096 octets. */
-function type2Updates(count: number): UpdateMessage[] {
-  // Room left for NLRI beside the header and the attributes.
-  const budget = 4096 - 80 - LAB_EXT_COMMUNITIES.length;
-  const out: UpdateMessage[] = [];
-  for (let made = 0; made < count;) {
-    const batch: MacIpRoute[] = [];
-    let used = 0;
-    while (made < count) {
-      const r = macRoute('10.0.0.10:5000', 0x02aa00000000 + made);
-      const len = 2 + evpnRouteValueLength(r);
-      if (used + len > budget) break;
-      batch.push(r);
-      used += len;
-      made++;
-    }
-    const nlri = Buffer.alloc(used);
-    let off = 0;
-    for (const r of batch) off = writeEvpnRoute(r, nlri, off);
-    out.push(evpnUpdate(nlri, '198.51.100.10'));
-  }
-  return out;
+/** MAC-only type-2 routes an UPDATE: 35 octets each, 3,500 of NLRI, within the 4,096-octet message (RFC 4271 §4). */
+const ROUTES_PER_UPDATE = 100;
+
+/** The table: ROUTES MAC-only type-2 routes of VNI 5000 in back-to-back UPDATEs. */
+function table(): UpdateMessage[] {
+  return Array.from({ length: ROUTES / ROUTES_PER_UPDATE }, (_, u) => {
+    const macs = Array.from({ length: ROUTES_PER_UPDATE }, (_, i) => 0x02aa00000000 + u * ROUTES_PER_UPDATE + i);
+    return type2Update('10.0.0.10:5000', macs, '198.51.100.10');
+  });
 }
 
 describe.skipIf(missing !== undefined)('initial table progress', () => {
@@ -60,7 +45,7 @@ describe.skipIf(missing !== undefined)('initial table progress', () => {
     vtep = await startOvsdbServer();
     await setUpSwitch(vtep, 'ps0', '192.0.2.1', { ls0: LAB_VNI });
     // The whole table at once, as a peer with a full Adj-RIB-Out sends it, then End-of-RIB.
-    peer = await startTestSpeaker('10.0.0.10', PEER, [US], [...type2Updates(ROUTES), evpnEndOfRib()]);
+    peer = await startTestSpeaker('10.0.0.10', PEER, [US], [...table(), evpnEndOfRib()]);
     d = l2bgwd(daemonYaml({ peers: [peerEntry(PEER, peer.listenAddress()?.port, US)], vteps: [switchEntry(vtep.unixRemote)] }));
   }, 60_000);
 

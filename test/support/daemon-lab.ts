@@ -58,10 +58,10 @@ export function remoteMacs(db: VtepDb): Promise<string> {
 // ------------------------------------------------------------- the test speaker
 
 /** Route target 65000:5000 and the VXLAN encapsulation (RFC 8365 §5.1.3) of every lab route. */
-export const LAB_EXT_COMMUNITIES = buildEvpnCommunities({ routeTargets: [`${LAB_AS}:${LAB_VNI}`], encapsulation: TunnelType.VXLAN });
+const LAB_EXT_COMMUNITIES = buildEvpnCommunities({ routeTargets: [`${LAB_AS}:${LAB_VNI}`], encapsulation: TunnelType.VXLAN });
 
 /** A MAC-only type-2 route of VNI 5000 (ESI 0, Ethernet tag 0, label 5000). */
-export function macRoute(rd: string, mac: number): MacIpRoute {
+function macRoute(rd: string, mac: number): MacIpRoute {
   return { type: 2, rd, esi: '00000000000000000000', ethTag: 0, mac, label1: LAB_VNI };
 }
 
