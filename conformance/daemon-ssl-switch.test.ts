@@ -1,14 +1,16 @@
 /**
  * A switch reached over `ssl:` (RFC 7047 over TLS, mutual authentication, as
  * ovsdb-server's pssl remote with --private-key/--certificate/--ca-cert): the
- * daemon's `vteps[].ssl` files open the switch's one connection (the REST side
- * reads switch names from its monitor). A type-2 route from a peer becomes a row,
- * read back with vtep-ctl over the server's unix socket.
+ * daemon's `vteps[].ssl` files open the switch's one connection. A type-2 route from
+ * a peer becomes a row, read back with vtep-ctl over the server's unix socket. The
+ * REST side has no connection of its own: it shows the switch connected with the row
+ * written, and resolves the switch's names, from that one.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { VtepView } from '../src/api/state.js';
 import type { BgpSpeaker } from '../src/bgp/session/speaker.js';
 import {
   LAB_VNI, daemonYaml, evpnEndOfRib, missingTool, peerEntry, remoteMacs, startTestSpeaker, stopInOrder, switchEntry, type2Update,
@@ -18,7 +20,7 @@ import type { L2bgwd } from '../test/support/l2bgwd.js';
 import { waitFor } from '../test/support/process.js';
 import { makeTestPki, startOvsdbServer } from '../test/support/ovsdb-server.js';
 import type { OvsdbServer } from '../test/support/ovsdb-server.js';
-import { setUpSwitch } from '../test/vtep/switch-helpers.js';
+import { readRemote, setUpSwitch } from '../test/vtep/switch-helpers.js';
 
 const missing = missingTool('ssl switch test', 'ovsdb-server', 'vtep-ctl', 'openssl');
 
@@ -56,4 +58,20 @@ describe.skipIf(missing !== undefined)('a switch over ssl:', () => {
     await waitFor(async () => (await remoteMacs(vtep)).includes('02:cc:00:00:00:01 -> vxlan_over_ipv4/198.51.100.12'), 'the row over ssl', 20_000);
     expect(d.lines.some((l) => l.level === 'warn' && String(l.msg).startsWith('switch ps0'))).toBe(false);
   }, 60_000);
+
+  it('the REST API shows the switch over ssl connected with the row, and names its logical switches from it', async () => {
+    const vteps = await d.rest<{ vteps: VtepView[] }>('GET', '/v2.0/vteps');
+    expect(vteps.status).toBe(200);
+    expect(vteps.body.vteps).toEqual([{
+      switch: 'ps0', ovsdb: vtep.sslRemote, connected: true,
+      remote_macs: [{ mac: '02:cc:00:00:00:01', logical_switch: 'ls0', dst_ip: '198.51.100.12', source: 'bgp' }],
+    }]);
+    // A connection names ps0 and ls0: the REST side finds them, uuid and VNI, in what the ssl connection read.
+    expect((await d.rest('POST', '/v2.0/l2-remote-gateways', { 'remote-gateway': { name: 'dc12', ipaddr: '198.51.100.112' } })).status).toBe(201);
+    const conn = await d.rest<Record<string, unknown>>('POST', '/v2.0/l2-remote-gateway-connections', {
+      'remote-gateway-connection': { l2_gateway: 'ps0', network: 'ls0', remote_gateway: 'dc12' },
+    });
+    expect(conn.status).toBe(201);
+    expect(conn.body['remote-gateway-connection']).toMatchObject({ l2_gateway: 'ps0', network: 'ls0', network_id: (await readRemote(vtep)).ls.get('ls0'), segmentation_id: LAB_VNI });
+  }, 30_000);
 });
