@@ -11,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderShow, renderTable, runCli } from '../../src/api/cli.js';
+import { runScript } from '../support/process.js';
+import type { ScriptResult } from '../support/process.js';
 import { startHarness, TOKEN } from './harness.js';
 import type { Harness } from './harness.js';
 
@@ -21,23 +23,9 @@ let dir: string;
 let url: string;
 let built = false;
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(...args: string[]): Promise<CliResult> {
+async function cli(...args: string[]): Promise<ScriptResult> {
   const all = ['--url', url, '--token-file', join(dir, 'token'), ...args];
-  if (built) {
-    try {
-      const r = await run('node', [join(ROOT, 'bin/l2bgw.js'), ...all]);
-      return { code: 0, stdout: r.stdout, stderr: r.stderr };
-    } catch (e) {
-      const x = e as { code: number; stdout: string; stderr: string };
-      return { code: x.code, stdout: x.stdout, stderr: x.stderr };
-    }
-  }
+  if (built) return runScript(join(ROOT, 'bin/l2bgw.js'), ...all);
   let stdout = '';
   let stderr = '';
   const code = await runCli(all, { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } });

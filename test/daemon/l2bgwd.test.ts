@@ -13,6 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { L2BGWD_BIN, l2bgwd } from '../support/l2bgwd.js';
 import type { L2bgwd } from '../support/l2bgwd.js';
+import { runScript } from '../support/process.js';
+import type { ScriptResult } from '../support/process.js';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
@@ -57,15 +59,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await run(process.execPath, [L2BGWD_BIN, ...args]);
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = (...args: string[]): Promise<ScriptResult> => runScript(L2BGWD_BIN, ...args);
 
 describe('command line', () => {
   test('--version', async () => {

@@ -1,7 +1,11 @@
 /** Small process and port helpers shared by the test harnesses. */
+import { execFile } from 'node:child_process';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
 
 /** A free TCP port on `host` right now (bind 0, read it, release it). */
 export async function freePort(host = '127.0.0.1'): Promise<number> {
@@ -32,5 +36,23 @@ export function alive(pid: number): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** How a command ended: exit code, stdout and stderr. */
+export interface ScriptResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a node script to its end with this node; a non-zero exit is a result, not an error. */
+export async function runScript(script: string, ...args: string[]): Promise<ScriptResult> {
+  try {
+    const r = await run(process.execPath, [script, ...args]);
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (err) {
+    const e = err as ScriptResult;
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
 }
