@@ -63,8 +63,6 @@ function waitFor(cond: () => boolean | Promise<boolean>, what: string, ms = 10_0
   return waitForShared(cond, what, ms, 20);
 }
 
-export { freePort };
-
 /** A throwaway CA with a server and a client certificate (SAN IP:127.0.0.1), made with openssl in `dir`. */
 export async function makeTestPki(dir: string): Promise<{ caFile: string; server: { keyFile: string; certFile: string }; client: { keyFile: string; certFile: string } }> {
   const f = (n: string): string => join(dir, n);
