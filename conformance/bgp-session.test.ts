@@ -6,8 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BgpSpeaker } from '../src/bgp/session/speaker.js';
 import type { DownReason } from '../src/bgp/fsm/types.js';
 import type { PeerSnapshot } from '../src/bgp/session/peer.js';
-import { freePort, startFrr, startGobgp, waitFor } from '../test/support/bgp-peers.js';
+import { startFrr, startGobgp } from '../test/support/bgp-peers.js';
 import type { FrrBgpd, Gobgpd } from '../test/support/bgp-peers.js';
+import { freePort, waitFor } from '../test/support/process.js';
 import { gobgpPeerConfig } from '../test/support/daemon-lab.js';
 
 const US = '127.0.0.1';

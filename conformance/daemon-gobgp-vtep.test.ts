@@ -12,8 +12,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startGobgp, waitFor } from '../test/support/bgp-peers.js';
+import { startGobgp } from '../test/support/bgp-peers.js';
 import type { GobgpNotification, Gobgpd } from '../test/support/bgp-peers.js';
+import { freePort, waitFor } from '../test/support/process.js';
 import {
   LAB_VNI, daemonYaml, gobgpPeerConfig, missingTool, remoteMacs, stopInOrder, switchEntry,
 } from '../test/support/daemon-lab.js';

@@ -8,8 +8,9 @@
  *     and no session moves.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sessionStateOf, startGobgp, waitFor } from '../test/support/bgp-peers.js';
+import { sessionStateOf, startGobgp } from '../test/support/bgp-peers.js';
 import type { Gobgpd } from '../test/support/bgp-peers.js';
+import { waitFor } from '../test/support/process.js';
 import { LAB_VNI, daemonYaml, gobgpPeerConfig, missingTool, peerEntry, switchEntry } from '../test/support/daemon-lab.js';
 import { l2bgwd } from '../test/support/l2bgwd.js';
 import type { L2bgwd } from '../test/support/l2bgwd.js';

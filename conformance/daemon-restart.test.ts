@@ -7,8 +7,9 @@
  *   announce the N bit, so our Cease is a graceful one).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGobgp, waitFor } from '../test/support/bgp-peers.js';
+import { startGobgp } from '../test/support/bgp-peers.js';
 import type { GobgpNeighbor, Gobgpd } from '../test/support/bgp-peers.js';
+import { waitFor } from '../test/support/process.js';
 import { LAB_VNI, daemonYaml, gobgpPeerConfig, missingTool, peerEntry, stopInOrder, switchEntry } from '../test/support/daemon-lab.js';
 import { l2bgwd } from '../test/support/l2bgwd.js';
 import type { L2bgwd } from '../test/support/l2bgwd.js';

@@ -13,8 +13,9 @@ import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Gateway } from '../src/daemon/gateway.js';
 import type { RouteRow } from '../src/evpn/rib/view.js';
-import { FRR_BGPD, freePort, startFrr, startGobgp, waitFor } from '../test/support/bgp-peers.js';
+import { FRR_BGPD, startFrr, startGobgp } from '../test/support/bgp-peers.js';
 import type { FrrBgpd, Gobgpd } from '../test/support/bgp-peers.js';
+import { freePort, waitFor } from '../test/support/process.js';
 import { GOBGP_IMET, GOBGP_MAC_IP, GOBGP_MAC_ONLY, gobgpPeerConfig, startTestGateway } from '../test/support/daemon-lab.js';
 import type { LogLine } from '../test/support/l2bgwd.js';
 

@@ -18,8 +18,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Gateway } from '../src/daemon/gateway.js';
 import { routeRow } from '../src/evpn/rib/view.js';
 import type { RouteRow } from '../src/evpn/rib/view.js';
-import { freePort, startGobgp, waitFor } from '../test/support/bgp-peers.js';
+import { startGobgp } from '../test/support/bgp-peers.js';
 import type { Gobgpd } from '../test/support/bgp-peers.js';
+import { freePort, waitFor } from '../test/support/process.js';
 import { GOBGP_IMET, GOBGP_MAC_IP, GOBGP_MAC_ONLY, gobgpPeerConfig, startTestGateway } from '../test/support/daemon-lab.js';
 import type { LogLine } from '../test/support/l2bgwd.js';
 

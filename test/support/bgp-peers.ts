@@ -16,8 +16,6 @@ const run = promisify(execFile);
 
 export const FRR_BGPD = '/usr/lib/frr/bgpd';
 
-export { freePort, waitFor };
-
 async function stopPid(pid: number | undefined, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   if (pid === undefined || !alive(pid)) return;
   process.kill(pid, signal);
