@@ -7,38 +7,32 @@
  *
  * GoBGP originates every route (injected with its CLI); FRR re-encodes what it
  * learns. GoBGP↔FRR is iBGP so the VTEP next hop (192.0.2.2, a documentation
- * address) is kept and FRR does not see a martian 127/8 next hop. Ports are
- * chosen at run time; everything lives in a temp dir and is stopped by PID.
+ * address) is kept and FRR does not see a martian 127/8 next hop. Both daemons
+ * are started, waited for and stopped by the starters of test/support/bgp-peers.ts,
+ * on ports chosen at run time.
  */
-import { execFile, spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { FRR_BGPD } from '../../../support/bgp-peers.js';
+import { FRR_BGPD, startFrr, startGobgp } from '../../../support/bgp-peers.js';
+import type { FrrBgpd, Gobgpd } from '../../../support/bgp-peers.js';
 import { freePort } from '../../../support/process.js';
 import { MiniPeer } from './mini-peer.js';
 
 const run = promisify(execFile);
 
-export const GOBGPD = '/usr/bin/gobgpd';
-export const GOBGP = '/usr/bin/gobgp';
-
 export function daemonsInstalled(): boolean {
-  return [GOBGPD, GOBGP, FRR_BGPD].every((p) => existsSync(p));
+  return [FRR_BGPD, '/usr/bin/vtysh', '/usr/bin/gobgpd', '/usr/bin/gobgp'].every((p) => existsSync(p));
 }
 
 export async function versions(): Promise<{ gobgpd: string; frr: string }> {
-  const g = await run(GOBGPD, ['--version']);
+  const g = await run('gobgpd', ['--version']);
   const f = await run(FRR_BGPD, ['--version']).catch((e: { stdout?: string }) => ({ stdout: e.stdout ?? '' }));
   return { gobgpd: g.stdout.trim().split('\n')[0], frr: f.stdout.trim().split('\n')[0] };
 }
 
-/** The gobgp CLI injections, one array of arguments each (after `global rib -a evpn add`). */
-export const INJECTIONS: string[][] = [
+/** The gobgp CLI injections, each the words after `global rib -a evpn add`. */
+export const INJECTIONS: string[] = [
   'macadv aa:bb:cc:00:00:01 0.0.0.0 etag 0 label 5000 rd 192.0.2.2:5000 rt 65001:5000 encap vxlan nexthop 192.0.2.2',
   'macadv aa:bb:cc:00:00:02 198.51.100.2 etag 0 label 5000 rd 192.0.2.2:5000 rt 65001:5000 encap vxlan router-mac 02:00:00:00:00:aa nexthop 192.0.2.2',
   'macadv aa:bb:cc:00:00:03 2001:db8::3 etag 0 label 5000,6000 rd 65001:5000 rt 4200000000:5000 encap vxlan nexthop 192.0.2.2',
@@ -48,58 +42,26 @@ export const INJECTIONS: string[][] = [
   'esi 192.0.2.2 esi ARBITRARY 11:22:33:44:55:66:77:88:99 rd 192.0.2.2:8 rt 65001:8 encap vxlan nexthop 192.0.2.2',
   'prefix 10.1.1.0/24 gw 0.0.0.0 etag 0 label 5000 rd 65001:100 rt 65001:100 encap vxlan router-mac 02:00:00:00:00:aa nexthop 192.0.2.2',
   'prefix 2001:db8:1::/64 gw :: etag 0 label 5000 rd 65001:100 rt 65001:100 encap vxlan nexthop 192.0.2.2',
-].map((s) => s.split(' '));
+];
 
 /**
  * Injected last: FRR 8.4 answers a type 3 route with an IPv6 originator with
  * NOTIFICATION 3/9 ("unsupported IP address length 128"), so it goes in after
  * FRR has relayed the rest, and FRR's withdrawals follow the reset.
  */
-export const LATE_INJECTION: string[] = 'multicast 2001:db8::2 etag 0 rd 4200000000:9 rt 65001:9 encap vxlan nexthop 192.0.2.2'.split(' ');
+export const LATE_INJECTION = 'multicast 2001:db8::2 etag 0 rd 4200000000:9 rt 65001:9 encap vxlan nexthop 192.0.2.2';
 
 export interface Lab {
   peer: MiniPeer;
-  dir: string;
   /** Injects the given routes (default every INJECTIONS entry) into gobgpd. */
-  inject(list?: string[][]): Promise<void>;
-  /** Waits until `done()` holds or `ms` passes. */
-  waitFor(done: () => boolean, ms: number): Promise<boolean>;
+  inject(list?: readonly string[]): Promise<void>;
   stop(): Promise<void>;
 }
 
-async function stopChild(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.pid === undefined) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  process.kill(child.pid, 'SIGTERM');
-  const t = sleep(3000).then(() => 'timeout');
-  if ((await Promise.race([exited.then(() => 'ok'), t])) === 'timeout' && child.exitCode === null) process.kill(child.pid, 'SIGKILL');
-}
-
-export async function startLab(): Promise<Lab> {
-  const dir = await mkdtemp(join(tmpdir(), 'l2bgw-evpn-vectors-'));
-  // bgpd drops to the frr user, which must read its config and write its pid
-  // file and vty socket here (DESIGN.md §5)
-  await chmod(dir, 0o777);
-  const peer = new MiniPeer(65003, 0xc0000204);
-  let gobgpd: ChildProcess | undefined;
-  let bgpd: ChildProcess | undefined;
-  const stop = async (): Promise<void> => {
-    await stopChild(bgpd);
-    await stopChild(gobgpd);
-    await peer.close();
-    await rm(dir, { recursive: true, force: true });
-  };
-  try {
-    const peerPort = await peer.listen('127.0.0.3');
-    const gobgpPort = await freePort('127.0.0.2');
-    const apiPort = await freePort('127.0.0.1');
-    const frrPort = await freePort('127.0.0.1');
-    await writeFile(
-      join(dir, 'gobgpd.toml'),
-      `[global.config]
+const gobgpdConfig = (peerPort: number): string => `[global.config]
   as = 65001
   router-id = "192.0.2.2"
-  port = ${gobgpPort}
+  port = {{PORT}}
   local-address-list = ["127.0.0.2"]
 [[neighbors]]
   [neighbors.config]
@@ -123,13 +85,10 @@ export async function startLab(): Promise<Lab> {
   [[neighbors.afi-safis]]
     [neighbors.afi-safis.config]
       afi-safi-name = "l2vpn-evpn"
-`,
-    );
-    await writeFile(
-      join(dir, 'bgpd.conf'),
-      `frr defaults datacenter
+`;
+
+const bgpdConfig = (gobgpPort: number, peerPort: number): string => `frr defaults datacenter
 hostname l2bgw-vectors
-log file ${dir}/bgpd.log
 !
 router bgp 65001
  bgp router-id 192.0.2.3
@@ -150,40 +109,29 @@ router bgp 65001
   neighbor 127.0.0.3 activate
  exit-address-family
 !
-`,
-    );
-    await chmod(join(dir, 'bgpd.conf'), 0o644);
-    gobgpd = spawn(GOBGPD, ['-f', join(dir, 'gobgpd.toml'), '--api-hosts', `127.0.0.1:${apiPort}`, '-l', 'warn'], { stdio: 'ignore' });
-    const gobgp = (args: string[]): Promise<{ stdout: string }> => run(GOBGP, ['-p', String(apiPort), ...args], { timeout: 5000 });
-    let apiUp = false;
-    for (let i = 0; i < 100 && !apiUp; i++) {
-      apiUp = await gobgp(['global']).then(
-        () => true,
-        () => false,
-      );
-      if (!apiUp) await sleep(100);
-    }
-    if (!apiUp) throw new Error('gobgpd API did not come up');
-    bgpd = spawn(FRR_BGPD, ['-Z', '-p', String(frrPort), '-l', '127.0.0.1', '-f', join(dir, 'bgpd.conf'), '--vty_socket', dir, '-i', join(dir, 'bgpd.pid')], {
-      stdio: 'ignore',
-    });
-    const lab: Lab = {
+`;
+
+export async function startLab(): Promise<Lab> {
+  const peer = new MiniPeer(65003, 0xc0000204);
+  let gobgpd: Gobgpd | undefined;
+  let bgpd: FrrBgpd | undefined;
+  const stop = async (): Promise<void> => {
+    await bgpd?.dispose();
+    await gobgpd?.dispose();
+    await peer.close();
+  };
+  try {
+    const peerPort = await peer.listen('127.0.0.3');
+    const gobgp = await startGobgp({ config: gobgpdConfig(peerPort), port: await freePort('127.0.0.2') });
+    gobgpd = gobgp;
+    bgpd = await startFrr({ config: bgpdConfig(gobgp.port, peerPort) });
+    return {
       peer,
-      dir,
       async inject(list = INJECTIONS) {
-        for (const args of list) await gobgp(['global', 'rib', '-a', 'evpn', 'add', ...args]);
-      },
-      async waitFor(done, ms) {
-        const end = performance.now() + ms;
-        while (performance.now() < end) {
-          if (done()) return true;
-          await sleep(100);
-        }
-        return done();
+        for (const route of list) await gobgp.evpn('add', route);
       },
       stop,
     };
-    return lab;
   } catch (e) {
     await stop();
     throw e;
