@@ -1,49 +1,33 @@
 /**
- * The built `l2bgw` CLI (bin/l2bgw.js → dist) against the REST API on a
- * loopback port. When the build fails because of unrelated files, the same
- * runCli is exercised in-process instead.
+ * The built `l2bgw` CLI (bin/l2bgw.js → dist, built by test/support/build-dist.ts)
+ * against the REST API on a loopback port.
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderShow, renderTable, runCli } from '../../src/api/cli.js';
+import { renderShow, renderTable } from '../../src/api/cli.js';
 import { runScript } from '../support/process.js';
 import type { ScriptResult } from '../support/process.js';
 import { startHarness, TOKEN } from './harness.js';
 import type { Harness } from './harness.js';
 
-const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 let h: Harness;
 let dir: string;
 let url: string;
-let built = false;
 
-async function cli(...args: string[]): Promise<ScriptResult> {
-  const all = ['--url', url, '--token-file', join(dir, 'token'), ...args];
-  if (built) return runScript(join(ROOT, 'bin/l2bgw.js'), ...all);
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(all, { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } });
-  return { code, stdout, stderr };
+function cli(...args: string[]): Promise<ScriptResult> {
+  return runScript(join(ROOT, 'bin/l2bgw.js'), '--url', url, '--token-file', join(dir, 'token'), ...args);
 }
 
 beforeAll(async () => {
-  try {
-    await run('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT });
-    built = true;
-  } catch (e) {
-    console.warn(`build failed, running the CLI in-process: ${(e as { stdout?: string }).stdout ?? String(e)}`);
-  }
   h = await startHarness();
   url = await h.app.listen({ host: '127.0.0.1', port: 0 });
   dir = await mkdtemp(join(tmpdir(), 'l2bgw-cli-'));
   await writeFile(join(dir, 'token'), `  ${TOKEN}\n\n`);
-}, 180_000);
+});
 
 afterAll(async () => {
   await h?.close();

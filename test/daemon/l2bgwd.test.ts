@@ -1,23 +1,19 @@
 /**
- * The real l2bgwd binary (bin/l2bgwd.js → dist/src/daemon/main.js): the entry
- * point and its closure are compiled first, on their own, so that work in
- * progress elsewhere in the tree cannot break this suite.
+ * The real l2bgwd binary (bin/l2bgwd.js → dist/src/daemon/main.js, built by
+ * test/support/build-dist.ts).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { L2BGWD_BIN, l2bgwd } from '../support/l2bgwd.js';
 import type { L2bgwd } from '../support/l2bgwd.js';
 import { runScript } from '../support/process.js';
 import type { ScriptResult } from '../support/process.js';
 
-const run = promisify(execFile);
-const ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 let dir: string;
 const daemons: L2bgwd[] = [];
@@ -41,14 +37,6 @@ function yamlWithDataDir(dataDir: string, extra = ''): string {
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'l2bgwd-'));
-  const tsconfig = join(dir, 'tsconfig.json');
-  await writeFile(tsconfig, JSON.stringify({
-    extends: join(ROOT, 'tsconfig.json'),
-    compilerOptions: { rootDir: ROOT, outDir: join(ROOT, 'dist'), noEmit: false, typeRoots: [join(ROOT, 'node_modules', '@types')] },
-    files: [join(ROOT, 'src', 'daemon', 'main.ts')],
-    include: [],
-  }));
-  await run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', tsconfig]);
 });
 
 afterAll(async () => {

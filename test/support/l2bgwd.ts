@@ -1,5 +1,6 @@
 /**
- * The real l2bgwd binary for end-to-end tests (bin/l2bgwd.js imports dist/: build first).
+ * The real l2bgwd binary for end-to-end tests (bin/l2bgwd.js imports dist/, which
+ * test/support/build-dist.ts builds before the run).
  * One config file in a temp dir; start, signal, restart on the same data_dir; every JSON
  * log line kept for assertions; the REST API asked with the admin token. Stopped by PID
  * only; the managed config database it leaves running for its next start is stopped by
