@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { VtepWriter } from '../../src/vtep/writer.js';
 import type { ReconcileInputs, RemoteMac } from '../../src/vtep/reconcile/types.js';
-import { MemDb, inputsOfMacs, memTransactor } from './reconcile/mem-db.js';
+import { MemDb, memSource, memTransactor } from './reconcile/mem-db.js';
 
 describe('VtepWriter echoes', () => {
   it('a re-plan waiting for the echo of the last commit goes on as soon as the echo arrives', async () => {
@@ -28,12 +28,7 @@ describe('VtepWriter echoes', () => {
         }
         setTimeout(() => writer.observedChanged(echo), 20);
       }),
-      source: {
-        inputs: () => inputs,
-        inputsFor: (which) => inputsOfMacs(inputs, which),
-        observe: () => db.observed(),
-        allowDeletes: () => true,
-      },
+      source: memSource(db, () => inputs),
     });
     writer.inputsChanged();
     await writer.whenIdle();
@@ -61,12 +56,7 @@ describe('VtepWriter retries', () => {
           return { ok: false, error: { code: 'OVSDB_TXN_FAILED', message: 'refused once' } };
         },
       ),
-      source: {
-        inputs: () => inputs,
-        inputsFor: (which) => inputsOfMacs(inputs, which),
-        observe: () => db.observed(),
-        allowDeletes: () => true,
-      },
+      source: memSource(db, () => inputs),
     });
     writer.inputsChanged();
     await writer.whenIdle();

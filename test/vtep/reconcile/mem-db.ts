@@ -8,7 +8,7 @@
  * test/vtep/writer.test.ts.
  */
 import type { ObservedState, ReconcileInputs } from '../../../src/vtep/reconcile/types.js';
-import type { ObservedChange, TransactOutcome, Transactor } from '../../../src/vtep/writer.js';
+import type { ObservedChange, TransactOutcome, Transactor, WriterSource } from '../../../src/vtep/writer.js';
 
 const OBSERVED_TABLES = {
   ucastRemote: 'Ucast_Macs_Remote', mcastRemote: 'Mcast_Macs_Remote', locators: 'Physical_Locator', locatorSets: 'Physical_Locator_Set',
@@ -32,6 +32,16 @@ export function monitorChanges(before: ObservedState, after: ObservedState): Obs
 /** The inputs of the given MACs only (by logical switch), as a writer source's inputsFor gives them. */
 export function inputsOfMacs(inputs: ReconcileInputs, which: ReadonlyMap<string, ReadonlySet<string>>): ReconcileInputs {
   return { ...inputs, macs: inputs.macs.filter((m) => which.get(m.logicalSwitch)?.has(m.mac)), flood: new Map() };
+}
+
+/** A writer source over `db` with the inputs `inputs()` gives, deletes allowed. */
+export function memSource(db: MemDb, inputs: () => ReconcileInputs): WriterSource {
+  return {
+    inputs,
+    inputsFor: (which) => inputsOfMacs(inputs(), which),
+    observe: () => db.observed(),
+    allowDeletes: () => true,
+  };
 }
 
 /**
