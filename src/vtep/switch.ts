@@ -148,8 +148,6 @@ export class VtepSwitch {
   private lsList: LogicalSwitchInfo[] = [];
   private localMacs: ReadonlyMap<string, LocalMac> = new Map();
   private managed: ManagedLogicalSwitch[] = [];
-  /** VNI → the managed logical switch carrying it, kept with `managed` */
-  private lsOfVni = new Map<number, string>();
 
   constructor(private readonly opts: VtepSwitchOptions) {
     this.name = opts.name;
@@ -230,9 +228,10 @@ export class VtepSwitch {
       return;
     }
     // MAC routes only: the writer may diff just these MACs.
+    const lsOf = vniIndex(this.managed);
     const macs = new Map<string, string[]>();
     for (const [vni, list] of changed.macs) {
-      const ls = this.lsOfVni.get(vni);
+      const ls = lsOf.get(vni);
       if (ls !== undefined) macs.set(ls, list);
     }
     if (macs.size > 0) this.writer.inputsChanged(macs);
@@ -417,7 +416,6 @@ export class VtepSwitch {
       return o.uuid === l.uuid && o.name === l.name && o.tunnelKey === l.tunnelKey;
     });
     this.managed = next;
-    if (!same) this.lsOfVni = vniIndex(next);
     return !same;
   }
 
