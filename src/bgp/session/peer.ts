@@ -164,7 +164,7 @@ export class Peer {
   private readonly conns: { out?: Conn; in?: Conn } = {};
   private readonly peerTimers = new Map<TimerName, NodeJS.Timeout>();
   private establishedAt: number | undefined;
-  private notificationGr = false;
+  private agreedNotification = false;
   private readonly msgIn = counters();
   private readonly msgOut = counters();
   private closeWaiters: Array<() => void> = [];
@@ -192,7 +192,7 @@ export class Peer {
    * the N bit (RFC 8538 §2): read when it goes down to tell a graceful end.
    */
   get notificationAgreed(): boolean {
-    return this.notificationGr;
+    return this.agreedNotification;
   }
 
   start(): void {
@@ -437,7 +437,7 @@ export class Peer {
       }
       case 'established':
         this.establishedAt = Date.now();
-        this.notificationGr = notificationNegotiated(this.fsm);
+        this.agreedNotification = notificationNegotiated(this.fsm);
         this.log?.info({ peer: this.address, holdTime: a.negotiated.holdTime, families: a.negotiated.families }, 'bgp session established');
         this.listener.established(this, a.negotiated);
         return;
