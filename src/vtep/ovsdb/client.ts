@@ -15,11 +15,14 @@
  * and re-requests locks.
  *
  * Monitor updates are applied lazily: ovsdb-server sends a commit's update
- * just before the transact reply, so decoding it first would delay the
- * next transaction by the whole echo. An update is framed at once, and
- * decoded after the replies that follow it (setImmediate), or as soon as
- * anything reads the monitor's cache, another notification or request
- * arrives, or the connection drops. Order among notifications is kept.
+ * just before the transact reply, often in a read of its own, so decoding
+ * it first would delay the next transaction by the whole echo. An update is
+ * framed at once and decoded later: while a transact of ours is in flight,
+ * after its reply and what the reply sets going (the writer's next
+ * transaction); otherwise after the replies that follow it (setImmediate).
+ * It is decoded at once when anything reads the monitor's cache, another
+ * notification or request arrives, or the connection drops. Order among
+ * notifications is kept.
  *
  * Left out: cancel (§4.1.4, ovsdb-server ignores it), monitor_cond_change,
  * set_db_change_aware, conditions with plain "monitor" (the server cannot
@@ -172,6 +175,8 @@ export class OvsdbClient {
   /** framed update notifications not decoded yet (see above) */
   private deferred: Buffer[] = [];
   private flushScheduled = false;
+  /** transact requests not answered yet: updates wait for their replies (see above) */
+  private transactsPending = 0;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly monitors = new Map<string, MonitorState>();
@@ -534,10 +539,7 @@ export class OvsdbClient {
     for (const text of f.messages) {
       if (isUpdateNotification(text)) {
         this.deferred.push(text);
-        if (!this.flushScheduled) {
-          this.flushScheduled = true;
-          setImmediate(() => this.flushUpdates());
-        }
+        if (this.transactsPending === 0) this.scheduleFlush();
         continue;
       }
       if (!this.handle(text)) return;
@@ -556,6 +558,12 @@ export class OvsdbClient {
     if (msg.value.kind !== 'response') this.flushUpdates();
     this.dispatch(msg.value);
     return true;
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled || this.deferred.length === 0) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flushUpdates());
   }
 
   /** Apply the deferred monitor updates, in order. */
@@ -579,6 +587,7 @@ export class OvsdbClient {
         const p = typeof msg.id === 'number' ? this.pending.get(msg.id) : undefined;
         if (!p) return;
         this.pending.delete(msg.id as number);
+        if (p.method === 'transact' && --this.transactsPending === 0) this.scheduleFlush();
         p.resolve(msg.error !== null ? { ok: false, error: rpcError(p.method, msg.error) } : { ok: true, value: msg.result });
         return;
       }
@@ -632,6 +641,7 @@ export class OvsdbClient {
       return Promise.resolve({ ok: false, error: { code, message: `not connected (${method})`, method } });
     }
     const id = this.nextId++;
+    if (method === 'transact') this.transactsPending++;
     return new Promise((resolve) => {
       this.pending.set(id, { method, resolve });
       this.write(encode(id));
@@ -656,6 +666,7 @@ export class OvsdbClient {
   private failPending(error: OvsdbError): void {
     const all = [...this.pending.values()];
     this.pending.clear();
+    this.transactsPending = 0;
     for (const p of all) p.resolve({ ok: false, error: { ...error, method: p.method } });
   }
 

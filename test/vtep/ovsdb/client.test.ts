@@ -252,6 +252,34 @@ describe('monitors', () => {
     expect(seen.slice(3)).toEqual(['delete', 'delete', 'delete']);
   });
 
+  it('an update arriving while our transaction is in flight reaches listeners after its reply, and reads still see it at once', async () => {
+    const c = await connect(server.unixRemote);
+    const w = await connect(server.unixRemote);
+    const order: string[] = [];
+    const m = await c.monitor(DB, vtepSchema, { Logical_Switch: { columns: ['name'] } }, (changes, source) => {
+      if (source === 'update') for (const ch of changes) order.push(`${ch.kind} ${(ch.new ?? ch.old)?.name}`);
+    });
+    expect(m.ok).toBe(true);
+    if (!m.ok) return;
+    // A transaction the server holds for 300 ms (§5.2.6 wait on a row that never appears).
+    const held = c.transact(DB, [{ op: 'wait', table: 'Logical_Switch', timeout: 300, where: [['name', '==', 'ls-never']], columns: ['name'], until: '==', rows: [{ name: 'ls-never' }] }])
+      .then((r) => order.push(`reply ${r.ok ? 'ok' : r.error.code}`));
+    expect((await txn(w, (b) => b.insert('Logical_Switch', { name: 'ls-during' }))).ok).toBe(true);
+    await sleep(100);
+    expect(order).toEqual([]);
+    await held;
+    await waitFor(() => order.length === 2, 'update delivered');
+    expect(order).toEqual(['reply OVSDB_TXN_TIMED_OUT', 'insert ls-during']);
+    // Anyone who reads the cache meanwhile sees the update at once (it is applied then).
+    const held2 = c.transact(DB, [{ op: 'wait', table: 'Logical_Switch', timeout: 300, where: [['name', '==', 'ls-never']], columns: ['name'], until: '==', rows: [{ name: 'ls-never' }] }]);
+    expect((await txn(w, (b) => b.insert('Logical_Switch', { name: 'ls-during-2' }))).ok).toBe(true);
+    await waitFor(() => [...m.value.rows('Logical_Switch').values()].some((r) => r.name === 'ls-during-2'), 'read during the wait');
+    expect(order.at(-1)).toBe('insert ls-during-2');
+    await held2;
+    expect((await txn(w, (b) => b.delete('Logical_Switch', [['name', '==', 'ls-during-2']]))).ok).toBe(true);
+    expect((await txn(w, (b) => b.delete('Logical_Switch', [['name', '==', 'ls-during']]))).ok).toBe(true);
+  });
+
   it('monitor_cond filters rows on the server by condition, sets diff correctly', async () => {
     const c = await connect(server.unixRemote);
     const m = await c.monitor(DB, vtepSchema, { Physical_Switch: { where: [['name', '==', 'ps-cond']] } });
