@@ -9,19 +9,24 @@ import { formatIpv4, parseIpv4 } from '../bgp/wire/ipv4.js';
 import { ESI_ZERO } from './types.js';
 import type { IpAddress } from './types.js';
 
-const HEX = '0123456789abcdef';
-/** "00" … "ff": one string per octet value, built once. */
-const HEX2: readonly string[] = Array.from({ length: 256 }, (_, n) => HEX[n >>> 4] + HEX[n & 15]);
+/** Character codes of the lower-case hex digits. */
+const HEX_CODES: readonly number[] = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+const COLON = 58;
 
-function hex2(n: number): string {
-  return HEX2[n & 255];
-}
-
-/** "aa:bb:cc:dd:ee:ff" (lower case, FRR's form). */
+/**
+ * "aa:bb:cc:dd:ee:ff" (lower case, FRR's form). Built as one flat string:
+ * MAC texts are map keys all the way to the switch, and a concatenated
+ * string would be flattened (copied) the first time it is hashed.
+ */
 export function formatMac(mac: number): string {
   const hi = Math.floor(mac / 0x1000000);
   const lo = mac % 0x1000000;
-  return `${hex2(hi >>> 16)}:${hex2(hi >>> 8)}:${hex2(hi)}:${hex2(lo >>> 16)}:${hex2(lo >>> 8)}:${hex2(lo)}`;
+  const h = HEX_CODES;
+  const a = (hi >>> 16) & 255, b = (hi >>> 8) & 255, c = hi & 255, d = (lo >>> 16) & 255, e = (lo >>> 8) & 255, f = lo & 255;
+  return String.fromCharCode(
+    h[a >>> 4], h[a & 15], COLON, h[b >>> 4], h[b & 15], COLON, h[c >>> 4], h[c & 15], COLON,
+    h[d >>> 4], h[d & 15], COLON, h[e >>> 4], h[e & 15], COLON, h[f >>> 4], h[f & 15],
+  );
 }
 
 function hexVal(c: number): number {
