@@ -257,13 +257,14 @@ export function* batches(d: ReconcileDiff, options: BatchOptions = {}, names = n
 
   for (const g of groups(d.changes, d.bundles)) {
     // Start a fresh batch when the whole group fits in one but not in what is left.
-    const groupCost = cost(g.flat());
+    // (Most groups are one unit: its cost is the group's, no flattening needed.)
+    const groupCost = cost(g.length === 1 ? g[0] : g.flat());
     if (cur && cur.rows > 0 && cur.rows + groupCost > maxRows && groupCost <= maxRows) {
       yield cur;
       cur = undefined;
     }
     for (const unit of g) {
-      if (cur && cur.rows > 0 && cur.rows + cost(unit) > maxRows) {
+      if (cur && cur.rows > 0 && cur.rows + (g.length === 1 ? groupCost : cost(unit)) > maxRows) {
         yield cur;
         cur = undefined;
       }
