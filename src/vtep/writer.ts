@@ -458,15 +458,16 @@ export class VtepWriter {
           continue;
         }
         // The next transaction goes out before the rest of this one's bookkeeping;
-        // it may name the locators this one inserted, and preparing it may bring
-        // this one's echo (see send).
+        // it may name the locators this one inserted. Updates that arrive meanwhile
+        // (preparing may bring this one's echo, see send) are held for its reply,
+        // and judged after this one's rows are registered as echoes below.
         const b = done.batch;
         for (const [name, uuid] of learnUuids(b, r.value)) plan.known.set(name, uuid);
-        for (const u of touchedRows(b, r.value)) this.echoes.add(u);
         if (!this.closed) {
           this.prepare(plan);
           if (plan.ready) this.send(plan);
         }
+        for (const u of touchedRows(b, r.value)) this.echoes.add(u);
         this.retryMs = this.options.retryMinMs ?? 500;
         c.transactions++;
         c.rowsWritten += b.counts.inserted + b.counts.updated;
@@ -484,8 +485,12 @@ export class VtepWriter {
   }
 }
 
-/** MACs per diff of a plan over changed MACs: about ten transactions' worth. */
-const MACS_PER_DIFF = 1000;
+/**
+ * MACs per diff of a plan over changed MACs: about two transactions' worth,
+ * so that each slice's diff fits in the time the server takes to commit one
+ * (a larger slice made every tenth reply wait behind its diff).
+ */
+const MACS_PER_DIFF = 200;
 
 function newPlan(batches: Iterator<Batch, void>): Plan {
   return { batches, taken: undefined, ready: undefined, done: false, known: new Map() };
