@@ -176,12 +176,25 @@ export class RemoteState {
 
   /**
    * The held routes a switch with these logical switches is not given, and
-   * why: one pass over the held routes, no diff. Every other held route is
+   * why: one pass over the held routes, no diff. A MAC route a manual
+   * connection's MAC replaces (manual wins, see desired.ts) is reported as
+   * not on the switch, as the route table does. Every other held route is
    * given to it; those not written yet are the writer's pending changes.
    */
   notInstalled(logicalSwitches: readonly ManagedLogicalSwitch[]): NotInstalled[] {
     const vnis = vniIndex(logicalSwitches);
-    const given: SwitchRows = { hasVni: (vni) => vnis.has(vni), holds: () => true };
+    const manual = new Map<string, Set<string>>();
+    for (const c of this.manual.connections) {
+      let set = manual.get(c.logicalSwitchUuid);
+      if (set === undefined) manual.set(c.logicalSwitchUuid, (set = new Set()));
+      for (const m of c.macs) set.add(m.mac.toLowerCase());
+    }
+    const replaced = (c: MacCandidate | FloodCandidate): boolean => {
+      if (c.type !== 2 || manual.size === 0) return false;
+      const ls = vnis.get(c.vni);
+      return ls !== undefined && manual.get(ls)?.has(c.mac) === true;
+    };
+    const given: SwitchRows = { hasVni: (vni) => vnis.has(vni), holds: (c) => !replaced(c) };
     // Held routes are best, eligible and remote. One candidate of each type, refilled per
     // route (the rule keeps nothing): status is polled, and 100,000 fresh objects per poll cost.
     const mac: MacCandidate = { type: 2, local: false, ineligible: false, best: true, vni: 0, mac: '', dst: undefined, locatorVni: 0 };

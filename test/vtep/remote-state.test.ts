@@ -95,6 +95,18 @@ describe('RemoteState', () => {
     expect(s.setManual({ connections: [] })).toBe('all');
   });
 
+  it('reports a MAC route a manual connection\'s MAC replaces as not on the switch, until the manual MAC goes', () => {
+    const s = new RemoteState();
+    s.applyRibDeltas([type2(5000, '02:00:00:00:00:01', '192.0.2.20'), type2(5000, '02:00:00:00:00:02', '192.0.2.20'), type2(5001, '02:00:00:00:00:01', '192.0.2.21')]);
+    const c1 = { id: 'c1', logicalSwitchUuid: 'a-ls', dstIp: '198.51.100.1', flood: false, macs: [{ mac: '02:00:00:00:00:01' }] };
+    s.setManual({ connections: [c1] });
+    // Only the route of the logical switch the manual MAC is on (a-ls: VNI 5000) is replaced.
+    expect(s.notInstalled(LSS)).toEqual([{ type: 2, vni: 5000, mac: '02:00:00:00:00:01', nextHop: '192.0.2.20', reason: 'not-on-switch' }]);
+    expect(s.inputs(LSS).macs.filter((m) => m.logicalSwitch === 'a-ls' && m.mac === '02:00:00:00:00:01').map((m) => m.source)).toEqual(['bgp', 'manual']);
+    s.setManual({ connections: [{ ...c1, macs: [] }] });
+    expect(s.notInstalled(LSS)).toEqual([]);
+  });
+
   it('reports routes of a VNI no logical switch has, and stops once one has it', () => {
     const s = new RemoteState();
     s.applyRibDeltas([type2(9999, '02:00:00:00:00:01', '192.0.2.20'), type3(9999, '192.0.2.21')]);
