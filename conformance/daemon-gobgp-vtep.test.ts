@@ -14,9 +14,9 @@ import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGobgp } from '../test/support/bgp-peers.js';
 import type { GobgpNotification, Gobgpd } from '../test/support/bgp-peers.js';
-import { freePort, waitFor } from '../test/support/process.js';
+import { freePort, missingTool, waitFor } from '../test/support/process.js';
 import {
-  LAB_VNI, daemonYaml, gobgpPeerConfig, missingTool, remoteMacs, stopInOrder, switchEntry,
+  LAB_VNI, daemonYaml, gobgpPeerConfig, remoteMacs, stopInOrder, switchEntry,
 } from '../test/support/daemon-lab.js';
 import { l2bgwd } from '../test/support/l2bgwd.js';
 import type { L2bgwd } from '../test/support/l2bgwd.js';

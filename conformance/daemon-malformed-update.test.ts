@@ -9,10 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BgpSpeaker } from '../src/bgp/session/speaker.js';
 import type { DownReason } from '../src/bgp/fsm/types.js';
 import {
-  LAB_VNI, daemonYaml, evpnUpdate, missingTool, peerEntry, startTestSpeaker, stopInOrder, switchEntry,
+  LAB_VNI, daemonYaml, evpnUpdate, peerEntry, startTestSpeaker, stopInOrder, switchEntry,
 } from '../test/support/daemon-lab.js';
 import { l2bgwd } from '../test/support/l2bgwd.js';
-import { waitFor } from '../test/support/process.js';
+import { missingTool, waitFor } from '../test/support/process.js';
 import type { L2bgwd } from '../test/support/l2bgwd.js';
 import { startOvsdbServer } from '../test/support/ovsdb-server.js';
 import type { OvsdbServer } from '../test/support/ovsdb-server.js';

@@ -9,8 +9,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGobgp } from '../test/support/bgp-peers.js';
 import type { GobgpNeighbor, Gobgpd } from '../test/support/bgp-peers.js';
-import { waitFor } from '../test/support/process.js';
-import { LAB_VNI, daemonYaml, gobgpPeerConfig, missingTool, peerEntry, stopInOrder, switchEntry } from '../test/support/daemon-lab.js';
+import { missingTool, waitFor } from '../test/support/process.js';
+import { LAB_VNI, daemonYaml, gobgpPeerConfig, peerEntry, stopInOrder, switchEntry } from '../test/support/daemon-lab.js';
 import { l2bgwd } from '../test/support/l2bgwd.js';
 import type { L2bgwd } from '../test/support/l2bgwd.js';
 import { startOvsdbServer } from '../test/support/ovsdb-server.js';

@@ -13,11 +13,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VtepView } from '../src/api/state.js';
 import type { BgpSpeaker } from '../src/bgp/session/speaker.js';
 import {
-  LAB_VNI, daemonYaml, evpnEndOfRib, missingTool, peerEntry, remoteMacs, startTestSpeaker, stopInOrder, switchEntry, type2Update,
+  LAB_VNI, daemonYaml, evpnEndOfRib, peerEntry, remoteMacs, startTestSpeaker, stopInOrder, switchEntry, type2Update,
 } from '../test/support/daemon-lab.js';
 import { l2bgwd } from '../test/support/l2bgwd.js';
 import type { L2bgwd } from '../test/support/l2bgwd.js';
-import { waitFor } from '../test/support/process.js';
+import { missingTool, waitFor } from '../test/support/process.js';
 import { makeTestPki, startOvsdbServer } from '../test/support/ovsdb-server.js';
 import type { OvsdbServer } from '../test/support/ovsdb-server.js';
 import { readRemote, setUpSwitch } from '../test/vtep/switch-helpers.js';

@@ -10,9 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BgpSpeaker } from '../src/bgp/session/speaker.js';
 import type { UpdateMessage } from '../src/bgp/wire/types.js';
 import {
-  LAB_VNI, daemonYaml, evpnEndOfRib, missingTool, peerEntry, startTestSpeaker, stopInOrder, switchEntry, type2Update,
+  LAB_VNI, daemonYaml, evpnEndOfRib, peerEntry, startTestSpeaker, stopInOrder, switchEntry, type2Update,
 } from '../test/support/daemon-lab.js';
-import { waitFor } from '../test/support/process.js';
+import { missingTool, waitFor } from '../test/support/process.js';
 import { l2bgwd } from '../test/support/l2bgwd.js';
 import type { L2bgwd, LogLine } from '../test/support/l2bgwd.js';
 import { startOvsdbServer } from '../test/support/ovsdb-server.js';

@@ -9,17 +9,16 @@
  * next hops in route data (documentation prefixes; FRR treats 127/8 as martian) are kept.
  * FRR is passive toward the gateway and connects to gobgpd; ports are picked at run time.
  */
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Gateway } from '../src/daemon/gateway.js';
 import type { RouteRow } from '../src/evpn/rib/view.js';
 import { FRR_BGPD, startFrr, startGobgp } from '../test/support/bgp-peers.js';
 import type { FrrBgpd, Gobgpd } from '../test/support/bgp-peers.js';
-import { freePort, waitFor } from '../test/support/process.js';
+import { freePort, missingTool, waitFor } from '../test/support/process.js';
 import { GOBGP_IMET, GOBGP_MAC_IP, GOBGP_MAC_ONLY, gobgpPeerConfig, startTestGateway } from '../test/support/daemon-lab.js';
 import type { LogLine } from '../test/support/l2bgwd.js';
 
-const HAVE_DAEMONS = existsSync(FRR_BGPD) && existsSync('/usr/bin/vtysh') && existsSync('/usr/bin/gobgpd') && existsSync('/usr/bin/gobgp');
+const missing = missingTool('FRR interop test', FRR_BGPD, 'vtysh', 'gobgpd', 'gobgp');
 
 const US = '127.0.0.1';
 const FRR = '127.0.0.2';
@@ -103,7 +102,7 @@ function reflected(): RouteRow[] {
   return gw.routes({ vni: VNI }).filter((r) => r.peer === FRR);
 }
 
-describe.skipIf(!HAVE_DAEMONS)(`l2bgw ↔ FRR bgpd, EVPN${HAVE_DAEMONS ? '' : ' (skipped: FRR bgpd/vtysh or gobgpd/gobgp not installed)'}`, () => {
+describe.skipIf(missing !== undefined)('l2bgw ↔ FRR bgpd, EVPN', () => {
   beforeAll(async () => {
     const gobgpPort = await freePort(GOBGP);
     frr = await startFrr({ config: frrConfig(gobgpPort), listenAddress: FRR });

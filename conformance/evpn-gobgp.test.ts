@@ -13,18 +13,17 @@
  * re-inject routes before the new session's initial table. VTEP addresses in route data
  * are documentation prefixes; every session is on 127/8 on ports picked at run time.
  */
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Gateway } from '../src/daemon/gateway.js';
 import { routeRow } from '../src/evpn/rib/view.js';
 import type { RouteRow } from '../src/evpn/rib/view.js';
 import { startGobgp } from '../test/support/bgp-peers.js';
 import type { Gobgpd } from '../test/support/bgp-peers.js';
-import { freePort, waitFor } from '../test/support/process.js';
+import { freePort, missingTool, waitFor } from '../test/support/process.js';
 import { GOBGP_IMET, GOBGP_MAC_IP, GOBGP_MAC_ONLY, gobgpPeerConfig, startTestGateway } from '../test/support/daemon-lab.js';
 import type { LogLine } from '../test/support/l2bgwd.js';
 
-const HAVE_GOBGP = existsSync('/usr/bin/gobgpd') && existsSync('/usr/bin/gobgp');
+const missing = missingTool('GoBGP interop test', 'gobgpd', 'gobgp');
 
 const US = '127.0.0.1';
 const GOBGP = '127.0.0.3';
@@ -97,7 +96,7 @@ function snapshot(): ReturnType<Gateway['peers']>[number] | undefined {
 
 const established = (): boolean => snapshot()?.state === 'Established';
 
-describe.skipIf(!HAVE_GOBGP)(`l2bgw ↔ gobgpd, EVPN${HAVE_GOBGP ? '' : ' (skipped: gobgpd/gobgp not installed)'}`, () => {
+describe.skipIf(missing !== undefined)('l2bgw ↔ gobgpd, EVPN', () => {
   beforeAll(async () => {
     const listenPort = await freePort(US);
     gobgp = await startGobgp({

@@ -14,7 +14,6 @@
  * the other implementations sent.
  */
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,9 +32,10 @@ import { decodeMessage, encodeMessage } from '../src/bgp/wire/message.js';
 import { AFI, AsPathSegmentType, Origin, SAFI } from '../src/bgp/wire/types.js';
 import type { CodecContext, PathAttributes, PmsiTunnel } from '../src/bgp/wire/types.js';
 import { buildPcap } from '../test/evpn/codec/support/pcap.js';
-import { daemonsInstalled, INJECTIONS, LATE_INJECTION, startLab, versions } from '../test/evpn/codec/support/evpn-daemons.js';
+import { INJECTIONS, LATE_INJECTION, startLab, versions } from '../test/evpn/codec/support/evpn-daemons.js';
 import { nlriFixtures } from '../test/fixtures/evpn/nlri-fixtures.js';
-import { waitFor } from '../test/support/process.js';
+import { FRR_BGPD } from '../test/support/bgp-peers.js';
+import { missingTool, waitFor } from '../test/support/process.js';
 
 const run = promisify(execFile);
 /** Both daemons and our listener send the 4-octet AS capability (RFC 6793). */
@@ -197,7 +197,7 @@ describe('EVPN vectors captured from GoBGP and FRR (stored)', () => {
   });
 });
 
-describe.skipIf(!daemonsInstalled())('EVPN vectors captured live from gobgpd and FRR bgpd', () => {
+describe.skipIf(missingTool('EVPN vector capture', FRR_BGPD, 'vtysh', 'gobgpd', 'gobgp') !== undefined)('EVPN vectors captured live from gobgpd and FRR bgpd', () => {
   it('decode to what the injection commands say', async () => {
     const lab = await startLab();
     try {
@@ -269,7 +269,7 @@ const TSHARK_FIELDS = [
 ] as const;
 type Field = (typeof TSHARK_FIELDS)[number];
 
-describe.skipIf(!existsSync(TSHARK))('tshark dissects the UPDATEs we encode', () => {
+describe.skipIf(missingTool('tshark dissection test', TSHARK) !== undefined)('tshark dissects the UPDATEs we encode', () => {
   it('agrees on route type, RD, ESI, MAC, IP, labels, originator, RTs, encapsulation and PMSI', async () => {
     const routes = nlriFixtures.map((f) => f.route);
     const ext = buildEvpnCommunities({ routeTargets: ['65000:5000', '192.0.2.1:5', '4200000000:7'], encapsulation: TunnelType.VXLAN });

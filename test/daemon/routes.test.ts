@@ -11,7 +11,6 @@
  *
  *   gateway (AS 65020, 127.0.0.1) ──iBGP── gobgpd (AS 65020, 127.0.0.32, passive)
  */
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { Gateway } from '../../src/daemon/gateway.js';
@@ -20,13 +19,13 @@ import type { Config } from '../../src/config/types.js';
 import type { RouteFilter, RouteView } from '../../src/api/state.js';
 import { startGobgp } from '../support/bgp-peers.js';
 import type { Gobgpd } from '../support/bgp-peers.js';
-import { freePort, waitFor } from '../support/process.js';
+import { freePort, missingTool, waitFor } from '../support/process.js';
 import { gobgpPeerConfig } from '../support/daemon-lab.js';
 import { startOvsdbServer } from '../support/ovsdb-server.js';
 import type { OvsdbServer } from '../support/ovsdb-server.js';
 import { floodLines, readRemote, setUpSwitch, ucastLines, vtepCtl } from '../vtep/switch-helpers.js';
 
-const HAVE = ['/usr/bin/gobgpd', '/usr/bin/gobgp', '/usr/sbin/ovsdb-server', '/usr/bin/vtep-ctl'].every((p) => existsSync(p));
+const missing = missingTool('route table test', 'gobgpd', 'gobgp', 'ovsdb-server', 'vtep-ctl');
 
 const GW = '127.0.0.1';
 const GOBGP = '127.0.0.32';
@@ -55,7 +54,7 @@ function gatewayConfig(gobgpPort: number, vtep: OvsdbServer): Config {
   };
 }
 
-describe.skipIf(!HAVE)('GET /v2.0/evpn/routes: installed means a switch holds the row', () => {
+describe.skipIf(missing !== undefined)('GET /v2.0/evpn/routes: installed means a switch holds the row', () => {
   let gobgp: Gobgpd;
   let vtep: OvsdbServer;
   let gw: Gateway;

@@ -10,7 +10,6 @@
  * - the config of a gobgpd with one l2vpn/evpn neighbor;
  * - a started Gateway with one peer and its log.
  */
-import { spawnSync } from 'node:child_process';
 import { pino } from 'pino';
 import { BgpSpeaker } from '../../src/bgp/session/speaker.js';
 import { endOfRib } from '../../src/bgp/wire/message.js';
@@ -27,13 +26,6 @@ import type { LogLine } from './l2bgwd.js';
 
 export const LAB_AS = 65000;
 export const LAB_VNI = 5000;
-
-/** The first of `tools` not on PATH, after a warning that `suite` is skipped; undefined when all are there. */
-export function missingTool(suite: string, ...tools: string[]): string | undefined {
-  const missing = tools.find((b) => spawnSync('sh', ['-c', `command -v ${b}`]).status !== 0);
-  if (missing) console.warn(`${suite} skipped: ${missing} is not installed`);
-  return missing;
-}
 
 /** What a suite starts: l2bgwd, a switch database, gobgpd (dispose) or a test speaker (close). */
 export type Started = { dispose(): Promise<void> } | { close(): Promise<void> };

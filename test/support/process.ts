@@ -1,11 +1,21 @@
 /** Small process and port helpers shared by the test harnesses. */
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
+
+/**
+ * The first of `tools` (names on PATH, or absolute paths) that is not installed,
+ * after a warning that `suite` is skipped; undefined when all are there.
+ */
+export function missingTool(suite: string, ...tools: string[]): string | undefined {
+  const missing = tools.find((b) => spawnSync('sh', ['-c', 'command -v "$1"', 'sh', b]).status !== 0);
+  if (missing) console.warn(`${suite} skipped: ${missing} is not installed`);
+  return missing;
+}
 
 /** A free TCP port on `host` right now (bind 0, read it, release it). */
 export async function freePort(host = '127.0.0.1'): Promise<number> {

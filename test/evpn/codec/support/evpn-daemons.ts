@@ -12,7 +12,6 @@
  * on ports chosen at run time.
  */
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { FRR_BGPD, startFrr, startGobgp } from '../../../support/bgp-peers.js';
 import type { FrrBgpd, Gobgpd } from '../../../support/bgp-peers.js';
@@ -20,10 +19,6 @@ import { freePort } from '../../../support/process.js';
 import { MiniPeer } from './mini-peer.js';
 
 const run = promisify(execFile);
-
-export function daemonsInstalled(): boolean {
-  return [FRR_BGPD, '/usr/bin/vtysh', '/usr/bin/gobgpd', '/usr/bin/gobgp'].every((p) => existsSync(p));
-}
 
 export async function versions(): Promise<{ gobgpd: string; frr: string }> {
   const g = await run('gobgpd', ['--version']);
