@@ -107,36 +107,49 @@ function phase(c: Change): number {
  * Units (changes that commit together: a bundle, or one change) grouped:
  * per phase (inserts, updates, deletes, as the diff orders them; a bundle
  * at its earliest member), first those needing no new locator, then those
- * sharing a new locator together.
+ * sharing a new locator together. Yielded one group at a time; a group of
+ * one lone change (most of them) is a scratch array refilled for the next,
+ * so a bulk install allocates nothing per change here: use it before the
+ * next `next()`, do not keep it.
  */
-function groups(changes: readonly Change[], bundles: readonly number[][]): Change[][][] {
+function* groups(changes: readonly Change[], bundles: readonly number[][]): Generator<readonly (readonly Change[])[], void, undefined> {
   const unitOf = new Map<number, number[]>();
   for (const b of bundles) for (const i of b) unitOf.set(i, b);
-  const units: { changes: Change[]; phase: number; key: LocatorKey | undefined }[] = [];
-  changes.forEach((c, i) => {
-    const b = unitOf.get(i);
-    if (b === undefined) units.push({ changes: [c], phase: phase(c), key: newKeysOf(c)[0] });
-    else if (b[0] === i) {
-      const cs = b.map((j) => changes[j]);
-      units.push({ changes: cs, phase: Math.min(...cs.map(phase)), key: cs.flatMap(newKeysOf)[0] });
-    }
-  });
-  const out: Change[][][] = [];
+  const lone: Change[] = [];
+  const loneGroup: readonly (readonly Change[])[] = [lone];
   for (let p = 0; p <= 2; p++) {
     const byKey = new Map<LocatorKey, Change[][]>();
-    for (const { changes: u, phase: up, key: first } of units) {
-      if (up !== p) continue;
-      if (first === undefined) {
-        out.push([u]);
-        continue;
+    for (let i = 0; i < changes.length; i++) {
+      const b = unitOf.size > 0 ? unitOf.get(i) : undefined;
+      let unit: Change[] | undefined;
+      let key: LocatorKey | undefined;
+      if (b === undefined) {
+        const c = changes[i];
+        if (phase(c) !== p) continue;
+        key = newKeysOf(c)[0];
+        if (key === undefined) {
+          lone[0] = c;
+          yield loneGroup;
+          continue;
+        }
+        unit = [c];
+      } else {
+        if (b[0] !== i) continue;
+        const cs = b.map((j) => changes[j]);
+        if (Math.min(...cs.map(phase)) !== p) continue;
+        key = cs.flatMap(newKeysOf)[0];
+        if (key === undefined) {
+          yield [cs];
+          continue;
+        }
+        unit = cs;
       }
-      const g = byKey.get(first);
-      if (g) g.push(u);
-      else byKey.set(first, [u]);
+      const g = byKey.get(key);
+      if (g) g.push(unit);
+      else byKey.set(key, [unit]);
     }
-    out.push(...byKey.values());
+    yield* byKey.values();
   }
-  return out;
 }
 
 /** uuid-names (§5.2.1) given to the locators and sets one plan inserts, shared by its diffs' batches. */
@@ -155,6 +168,13 @@ export function* batches(d: ReconcileDiff, options: BatchOptions = {}, names = n
   const guard = options.guardInserts ?? false;
   const named = names.locators;
   let cur: Batch | undefined;
+  // The few logical switch and locator uuids most rows name, as JSON text, built once each.
+  const refs = new Map<string, string>();
+  const ref = (uuid: string): string => {
+    let r = refs.get(uuid);
+    if (r === undefined) refs.set(uuid, (r = uuidRef(uuid)));
+    return r;
+  };
 
   const open = (): Batch => {
     const counts = { inserted: 0, updated: 0, deleted: 0 };
@@ -185,7 +205,7 @@ export function* batches(d: ReconcileDiff, options: BatchOptions = {}, names = n
 
   /** A locator reference as JSON text; inserts the locator first when this plan has not. */
   const locRef = (b: Batch, r: LocatorRef): string => {
-    if ('uuid' in r) return uuidRef(r.uuid);
+    if ('uuid' in r) return ref(r.uuid);
     const loc = r.insert;
     const name = named.get(loc.key);
     if (name !== undefined) {
@@ -218,7 +238,7 @@ export function* batches(d: ReconcileDiff, options: BatchOptions = {}, names = n
         const locator = locRef(b, c.locator);
         // An empty ipaddr is the column's default (§5.2.1: columns left out get theirs): not sent.
         const ipaddr = c.ipaddr === '' ? '' : `,"ipaddr":${str(c.ipaddr)}`;
-        b.ops.push(`{"op":"insert","table":"Ucast_Macs_Remote","row":{"MAC":${str(c.mac)},"logical_switch":${uuidRef(c.logicalSwitch)}${ipaddr},"locator":${locator}}}`);
+        b.ops.push(`{"op":"insert","table":"Ucast_Macs_Remote","row":{"MAC":${str(c.mac)},"logical_switch":${ref(c.logicalSwitch)}${ipaddr},"locator":${locator}}}`);
         b.counts.inserted++;
         break;
       }
@@ -234,7 +254,7 @@ export function* batches(d: ReconcileDiff, options: BatchOptions = {}, names = n
       case 'insert-mcast': {
         if (guard) b.ops.push(guardOp('Mcast_Macs_Remote', UNKNOWN_DST, c.logicalSwitch));
         const set = setRef(b, c.set);
-        b.ops.push(`{"op":"insert","table":"Mcast_Macs_Remote","row":{"MAC":${str(UNKNOWN_DST)},"logical_switch":${uuidRef(c.logicalSwitch)},"locator_set":${set}}}`);
+        b.ops.push(`{"op":"insert","table":"Mcast_Macs_Remote","row":{"MAC":${str(UNKNOWN_DST)},"logical_switch":${ref(c.logicalSwitch)},"locator_set":${set}}}`);
         b.counts.inserted++;
         break;
       }
