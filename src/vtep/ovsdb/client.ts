@@ -284,7 +284,7 @@ export class OvsdbClient {
    * operation and no commit failed.
    */
   async transact(db: string, ops: readonly object[] | EncodedOps): Promise<OvsdbResult<unknown[]>> {
-    const encoded = 'json' in ops ? ops : encodeOps(ops);
+    const encoded = 'bytes' in ops ? ops : encodeOps(ops);
     const r = await this.send('transact', (id) => encodeTransact(id, db, encoded));
     if (!r.ok) return r;
     return checkTransactResult(encoded.count, r.value);
@@ -635,7 +635,7 @@ export class OvsdbClient {
     return this.send(method, (id) => encodeRequest(id, method, params));
   }
 
-  private send(method: string, encode: (id: number) => string): Promise<OvsdbResult<unknown>> {
+  private send(method: string, encode: (id: number) => string | Buffer): Promise<OvsdbResult<unknown>> {
     if (this.stateValue !== 'connected' || !this.socket) {
       const code = this.stateValue === 'closed' ? 'OVSDB_CLOSED' : 'OVSDB_DISCONNECTED';
       return Promise.resolve({ ok: false, error: { code, message: `not connected (${method})`, method } });
@@ -648,8 +648,8 @@ export class OvsdbClient {
     });
   }
 
-  private write(text: string): void {
-    this.socket?.write(text);
+  private write(data: string | Buffer): void {
+    this.socket?.write(data);
   }
 
   private badReply<T>(method: string): OvsdbResult<T> {

@@ -109,7 +109,7 @@ describe('encodeTransact', () => {
   it('encoded ahead, a transact request is the same JSON as encoding it whole', () => {
     const ops = [{ op: 'insert', table: 'Ucast_Macs_Remote', row: { MAC: '02:00:00:00:00:01', ipaddr: '' }, 'uuid-name': 'a"b' }, { op: 'comment', comment: 'x' }];
     for (const list of [ops, []]) {
-      expect(JSON.parse(encodeTransact(7, 'hardware_vtep', encodeOps(list)))).toEqual(JSON.parse(encodeRequest(7, 'transact', ['hardware_vtep', ...list])));
+      expect(JSON.parse(encodeTransact(7, 'hardware_vtep', encodeOps(list)).toString())).toEqual(JSON.parse(encodeRequest(7, 'transact', ['hardware_vtep', ...list])));
     }
   });
 });

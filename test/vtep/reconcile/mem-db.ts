@@ -56,7 +56,7 @@ export function memTransactor(db: MemDb, committed: (echo: ObservedChange[]) => 
       const refused = before?.();
       if (refused) return refused;
       const seen = db.observed();
-      const r = db.transact(JSON.parse(`[${ops.json}]`) as object[]);
+      const r = db.transact(JSON.parse(`[${ops.bytes.toString()}]`) as object[]);
       if (r.ok) committed(monitorChanges(seen, db.observed()));
       return r;
     },

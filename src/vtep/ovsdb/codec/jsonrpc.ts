@@ -48,28 +48,32 @@ export function encodeRequest(id: RpcId, method: string, params: unknown[]): str
 }
 
 /**
- * Transaction operations serialized ahead of sending, so that a writer can
- * encode its next transaction while the previous one is in flight.
+ * Transaction operations serialized ahead of sending, down to UTF-8 bytes,
+ * so that a writer can encode its next transaction while the previous one
+ * is in flight and sending it is a copy.
  */
 export interface EncodedOps {
   readonly count: number;
-  /** the operations as JSON, comma-separated, without the enclosing brackets */
-  readonly json: string;
+  /** the operations as UTF-8 JSON, comma-separated, without the enclosing brackets */
+  readonly bytes: Buffer;
 }
 
 export function encodeOps(ops: readonly object[]): EncodedOps {
   const json = JSON.stringify(ops);
-  return { count: ops.length, json: json.slice(1, -1) };
+  return { count: ops.length, bytes: Buffer.from(json.slice(1, -1)) };
 }
 
 /** Operations already written as JSON text, one per element. */
 export function joinOps(ops: readonly string[]): EncodedOps {
-  return { count: ops.length, json: ops.join(',') };
+  return { count: ops.length, bytes: Buffer.from(ops.join(',')) };
 }
 
-/** A transact request (RFC 7047 §4.1.3) from encoded operations: what encodeRequest gives for the same ops. */
-export function encodeTransact(id: RpcId, db: string, ops: EncodedOps): string {
-  return `{"id":${JSON.stringify(id)},"method":"transact","params":[${JSON.stringify(db)}${ops.count > 0 ? ',' : ''}${ops.json}]}`;
+const CLOSE_TRANSACT = Buffer.from(']}');
+
+/** A transact request (RFC 7047 §4.1.3) from encoded operations: what encodeRequest gives for the same ops, as bytes. */
+export function encodeTransact(id: RpcId, db: string, ops: EncodedOps): Buffer {
+  const head = Buffer.from(`{"id":${JSON.stringify(id)},"method":"transact","params":[${JSON.stringify(db)}${ops.count > 0 ? ',' : ''}`);
+  return Buffer.concat([head, ops.bytes, CLOSE_TRANSACT]);
 }
 
 export function encodeResponse(id: unknown, result: unknown): string {
