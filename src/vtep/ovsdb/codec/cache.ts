@@ -106,7 +106,10 @@ export class TableCache {
       const cur = this.tables.get(table);
       if (!cur) continue;
       if (typeof tu !== 'object' || tu === null) return invalid(`bad update for table ${table}`);
-      for (const [uuid, ru] of Object.entries(tu as Record<string, unknown>)) {
+      // for-in over the rows (own keys of a parsed object): no [key, value] array per row.
+      const rows = tu as Record<string, unknown>;
+      for (const uuid in rows) {
+        const ru = rows[uuid];
         const r = version === 1 ? this.applyRowUpdate1(table, cur, uuid, ru) : this.applyRowUpdate2(table, cur, uuid, ru);
         if (!r.ok) return r;
         if (r.value) changes.push(r.value);
