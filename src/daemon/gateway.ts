@@ -34,7 +34,6 @@ import type { ManualConnectionEntry } from '../api/config-store.js';
 import type { EffectiveMac, RouteFilter } from '../api/state.js';
 import type { ConfigDiff } from '../config/diff.js';
 
-
 export function sessionPeerConfig(p: PeerConfig): SessionPeerConfig {
   return {
     address: p.address,

@@ -119,7 +119,7 @@ export interface VtepSwitchStatus {
   };
   writer: WriterStats;
   lastError?: VtepSwitchError;
-  /** best routes this switch is not given, and why (not-installed.ts: an IPv6 or no next hop, no logical switch for the VNI); rows given and not yet written are in remote.pending */
+  /** best routes this switch is not given, and why (not-installed.ts: an IPv6 or no next hop, no logical switch for the VNI, a manual MAC in a route's place); rows given and not yet written are in remote.pending */
   notInstalled: NotInstalled[];
   /** inputs the reconciler left out (manual entries with a non-IPv4 gateway, bad MACs) */
   skipped: SkippedInput[];

@@ -98,5 +98,3 @@ export function withdrawals(routes: readonly EvpnRoute[]): UpdateMessage[] {
   }
   return out;
 }
-
-/** l2vpn/evpn, the family our End-of-RIB markers are for (built and recognised by the wire layer, RFC 4724 §2). */
