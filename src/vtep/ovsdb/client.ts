@@ -175,8 +175,6 @@ export class OvsdbClient {
   /** framed update notifications not decoded yet (see above) */
   private deferred: Buffer[] = [];
   private flushScheduled = false;
-  /** transact requests not answered yet: updates wait for their replies (see above) */
-  private transactsPending = 0;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly monitors = new Map<string, MonitorState>();
@@ -539,7 +537,7 @@ export class OvsdbClient {
     for (const text of f.messages) {
       if (isUpdateNotification(text)) {
         this.deferred.push(text);
-        if (this.transactsPending === 0) this.scheduleFlush();
+        if (!this.transactInFlight()) this.scheduleFlush();
         continue;
       }
       if (!this.handle(text)) return;
@@ -558,6 +556,12 @@ export class OvsdbClient {
     if (msg.value.kind !== 'response') this.flushUpdates();
     this.dispatch(msg.value);
     return true;
+  }
+
+  /** Whether a transact request of ours is unanswered: updates wait for its reply (see above). */
+  private transactInFlight(): boolean {
+    for (const p of this.pending.values()) if (p.method === 'transact') return true;
+    return false;
   }
 
   private scheduleFlush(): void {
@@ -587,7 +591,7 @@ export class OvsdbClient {
         const p = typeof msg.id === 'number' ? this.pending.get(msg.id) : undefined;
         if (!p) return;
         this.pending.delete(msg.id as number);
-        if (p.method === 'transact' && --this.transactsPending === 0) this.scheduleFlush();
+        if (p.method === 'transact' && !this.transactInFlight()) this.scheduleFlush();
         p.resolve(msg.error !== null ? { ok: false, error: rpcError(p.method, msg.error) } : { ok: true, value: msg.result });
         return;
       }
@@ -641,7 +645,6 @@ export class OvsdbClient {
       return Promise.resolve({ ok: false, error: { code, message: `not connected (${method})`, method } });
     }
     const id = this.nextId++;
-    if (method === 'transact') this.transactsPending++;
     return new Promise((resolve) => {
       this.pending.set(id, { method, resolve });
       this.write(encode(id));
@@ -666,7 +669,6 @@ export class OvsdbClient {
   private failPending(error: OvsdbError): void {
     const all = [...this.pending.values()];
     this.pending.clear();
-    this.transactsPending = 0;
     for (const p of all) p.resolve({ ok: false, error: { ...error, method: p.method } });
   }
 
