@@ -17,7 +17,7 @@ import type { Logger } from 'pino';
 import { encodeShutdownCommunication } from '../wire/message.js';
 import { CeaseSubcode } from '../wire/types.js';
 import type { Family, UpdateMessage, WireError } from '../wire/types.js';
-import type { DownReason, Negotiated, SessionState } from '../fsm/types.js';
+import type { DownReason, FsmConfig, Negotiated, SessionState } from '../fsm/types.js';
 import { DEFAULT_TIMING, needsReset, toFsmConfig, withRestarting } from './config.js';
 import type { BgpConfig, PeerConfig, SessionTiming } from './config.js';
 import { Peer } from './peer.js';
@@ -120,7 +120,7 @@ export class BgpSpeaker extends EventEmitter<SpeakerEvents> {
       this.updatePeer(cfg);
       return existing;
     }
-    const peer = new Peer({ ...cfg, address: key }, withRestarting(toFsmConfig(this.bgp, cfg, this.timing), this.restarting), this.relay, this.log?.child({ peer: key }));
+    const peer = new Peer({ ...cfg, address: key }, this.fsmConfig(cfg), this.relay, this.log?.child({ peer: key }));
     this.byAddress.set(key, peer);
     if (this.started) peer.start();
     return peer;
@@ -134,7 +134,7 @@ export class BgpSpeaker extends EventEmitter<SpeakerEvents> {
       return;
     }
     const next = { ...cfg, address: peer.address };
-    peer.reconfigure(next, needsReset(peer.config, next) ? withRestarting(toFsmConfig(this.bgp, next, this.timing), this.restarting) : undefined);
+    peer.reconfigure(next, needsReset(peer.config, next) ? this.fsmConfig(next) : undefined);
   }
 
   /**
@@ -190,6 +190,11 @@ export class BgpSpeaker extends EventEmitter<SpeakerEvents> {
     for (const p of this.byAddress.values()) p.destroy();
     await closed;
     this.started = false;
+  }
+
+  /** A peer's FSM config, with the R bit as the speaker stands now. */
+  private fsmConfig(cfg: PeerConfig): FsmConfig {
+    return withRestarting(toFsmConfig(this.bgp, cfg, this.timing), this.restarting);
   }
 
   private accept(socket: Socket): void {
