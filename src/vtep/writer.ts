@@ -160,8 +160,8 @@ export class VtepWriter {
   private retryMs: number;
   /** rows our commits touched whose echo has not arrived yet */
   private readonly echoes = new Set<string>();
-  /** rows changed while a transaction was in flight, judged after its reply */
-  private heldChanges: ObservedChange[] = [];
+  /** the changes of each update that came while a transaction was in flight, judged after its reply */
+  private heldChanges: (readonly ObservedChange[])[] = [];
   /** the transaction sent and not answered yet */
   private flight: Flight | undefined;
   private lastSkipped: readonly SkippedInput[] = [];
@@ -227,7 +227,7 @@ export class VtepWriter {
         }
       }
       if (this.flight) {
-        for (const c of changed) this.heldChanges.push(c);
+        this.heldChanges.push(changed);
         return;
       }
       if (!this.external(changed)) {
@@ -474,7 +474,8 @@ export class VtepWriter {
         c.rowsDeleted += b.counts.deleted;
         c.pendingChanges = Math.max(0, c.pendingChanges - b.changes);
         this.options.onTransaction?.({ ms: c.lastLatencyMs, ok: true, written: b.counts.inserted + b.counts.updated, deleted: b.counts.deleted });
-        if (held.length > 0 && this.external(held)) this.observedDirty = true;
+        // Every held update is judged: each consumes its own echoes.
+        for (const h of held) if (this.external(h)) this.observedDirty = true;
         this.options.onStats?.(this.stats);
       }
     } finally {
