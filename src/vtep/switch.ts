@@ -44,6 +44,14 @@ const TABLES = [
 type Watched = (typeof TABLES)[number];
 type WatchedTables = Pick<VtepTables, Watched>;
 
+/**
+ * Ucast_Macs_Remote inserts are announced by uuid only: the writer tells
+ * the monitor the rows its commits inserted (a bulk install would otherwise
+ * have the server send back, and us parse, every row just written; rows
+ * other writers insert are read with a select).
+ */
+const LEAN_UCAST = { leanInserts: true };
+
 const LOCAL_TABLES: ReadonlySet<string> = new Set(['Physical_Switch', 'Logical_Switch', 'Ucast_Macs_Local', 'Physical_Locator']);
 const REMOTE_TABLES: ReadonlySet<string> = new Set(['Logical_Switch', 'Physical_Locator', 'Ucast_Macs_Remote', 'Mcast_Macs_Remote', 'Physical_Locator_Set']);
 
@@ -166,6 +174,10 @@ export class VtepSwitch {
         inputsFor: (macs) => this.remote.inputsFor(this.managed, macs),
         observe: () => this.observe(),
         allowDeletes: () => this.deletesAllowed(),
+        insertedUcast: (rows) => {
+          const m = this.mon;
+          if (m) for (const r of rows) m.expectInsert('Ucast_Macs_Remote', r.uuid, r.row as WatchedTables['Ucast_Macs_Remote']);
+        },
       },
       onError: (e) => this.fail(e),
       onTransaction: (t) => this.events.transaction?.(t),
@@ -323,7 +335,7 @@ export class VtepSwitch {
   private async startMonitor(): Promise<void> {
     if (this.monitorStarting || this.mon || this.stopped) return;
     this.monitorStarting = true;
-    const spec = Object.fromEntries(TABLES.map((t) => [t, {}])) as { [K in Watched]: object };
+    const spec = Object.fromEntries(TABLES.map((t) => [t, t === 'Ucast_Macs_Remote' ? LEAN_UCAST : {}])) as { [K in Watched]: object };
     const r = await this.client.monitor(VTEP_DB, vtepSchema, spec, (changes, source) => this.onChanges(changes, source));
     this.monitorStarting = false;
     if (this.stopped) return;

@@ -44,10 +44,10 @@
  * One writer per managed switch, over that switch's own connection (see
  * switch.ts: two managed switches must not share a database).
  */
-import { PlanNames, batches, bindBatch, learnUuids, touchedRows } from './reconcile/batch.js';
+import { PlanNames, batches, bindBatch, insertedUcast, learnUuids, touchedRows } from './reconcile/batch.js';
 import { joinOps } from './ovsdb/codec/jsonrpc.js';
 import type { EncodedOps } from './ovsdb/codec/jsonrpc.js';
-import type { Batch, BatchOptions } from './reconcile/batch.js';
+import type { Batch, BatchOptions, UcastRow } from './reconcile/batch.js';
 import { desired } from './reconcile/desired.js';
 import { diff, diffMacs } from './reconcile/diff.js';
 import { UcastIndex } from './reconcile/ucast-index.js';
@@ -82,6 +82,12 @@ export interface WriterSource {
   /** the monitor's rows, or undefined while no complete snapshot is held */
   observe(): ObservedState | undefined;
   allowDeletes(): boolean;
+  /**
+   * The Ucast_Macs_Remote rows a commit inserted, as the monitor will hold
+   * them: told as soon as its reply is in, before anything reads the
+   * monitor (for a monitor that announces inserts by uuid only).
+   */
+  insertedUcast?(rows: readonly { uuid: string; row: UcastRow }[]): void;
 }
 
 export interface WriterStats {
@@ -463,6 +469,7 @@ export class VtepWriter {
         // and judged after this one's rows are registered as echoes below.
         const b = done.batch;
         for (const [name, uuid] of learnUuids(b, r.value)) plan.known.set(name, uuid);
+        if (b.ucastInserts.length > 0) this.source.insertedUcast?.(insertedUcast(b, r.value, plan.known));
         if (!this.closed) {
           this.prepare(plan);
           if (plan.ready) this.send(plan);

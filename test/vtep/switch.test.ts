@@ -312,6 +312,16 @@ describe('repair', () => {
     await waitFor(async () => ucastLines(await readRemote(server)).join() === 'ls0 02:00:00:00:00:01 - 192.0.2.20,ls0 02:00:00:00:00:02 - 192.0.2.20', 'rows repaired');
   });
 
+  it('a remote row another client inserts is read in full (inserts are announced by uuid only) and removed', async () => {
+    const sw = await open();
+    sw.applyRibDeltas([type2(5000, '02:00:00:00:00:01', '192.0.2.20')]);
+    await sw.whenIdle();
+    await vtepCtl(server, 'add-ucast-remote', 'ls0', '02:00:00:00:00:cc', '192.0.2.32');
+    await waitFor(() => sw.status().remote.extraRows === 1, 'their row seen');
+    sw.setRoutesComplete(true);
+    await waitFor(async () => ucastLines(await readRemote(server)).join() === 'ls0 02:00:00:00:00:01 - 192.0.2.20', 'their row removed');
+  });
+
   it('after the server drops the connection: re-read, re-diff, write again', async () => {
     const sw = await open();
     sw.setRoutesComplete(true);

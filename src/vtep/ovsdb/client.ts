@@ -24,6 +24,15 @@
  * notification or request arrives, or the connection drops. Order among
  * notifications is kept.
  *
+ * Lean inserts (MonitorTable.leanInserts): a table's inserts are announced by
+ * uuid only, and the client takes the row it was told it inserted
+ * (expectInsert), or reads any other with a select whose reply is applied
+ * where it stands among the updates. The row told must be the row
+ * committed: ovsdb-server flushes a session's monitors before each reply it
+ * sends on it, so an insert made on the monitor's own connection is
+ * announced before its reply, before any later change to the row could be
+ * merged into the announcement.
+ *
  * Left out: cancel (§4.1.4, ovsdb-server ignores it), monitor_cond_change,
  * set_db_change_aware, conditions with plain "monitor" (the server cannot
  * filter; all rows are cached), request timeouts (the inactivity probe
@@ -37,7 +46,7 @@ import { JsonFramer } from './codec/framer.js';
 import { decodeRpc, encodeOps, encodeRequest, encodeResponse, encodeTransact } from './codec/jsonrpc.js';
 import type { EncodedOps, RpcMessage } from './codec/jsonrpc.js';
 import { TableCache } from './codec/cache.js';
-import type { RowChange } from './codec/cache.js';
+import type { Row, RowChange } from './codec/cache.js';
 import { parseSchema } from './codec/schema.js';
 import type { DbSchema, SchemaDescriptor } from './codec/schema.js';
 import { encodeConditions } from './codec/ops.js';
@@ -98,6 +107,14 @@ export interface OvsdbClientEvents {
 export interface MonitorTable<R> {
   columns?: readonly (keyof R & string)[];
   where?: readonly Condition<R>[];
+  /**
+   * Inserts are announced by uuid only: a second request for the table
+   * selects inserts with no columns (RFC 7047 §4.1.5 <monitor-select>). The
+   * row is the one given to `expectInsert` (rows this client inserted), else
+   * read with a select before it shows. The server then composes, and the
+   * client parses, no insert it was just sent. Not with `where`.
+   */
+  leanInserts?: boolean;
 }
 /** Tables to monitor; the monitor (and its changes) are typed by these tables only. */
 export type MonitorSpec<T, K extends keyof T & string> = { [P in K]: MonitorTable<T[P]> };
@@ -127,6 +144,13 @@ export interface Monitor<T> {
   /** Rows of a monitored table by uuid (only the monitored columns are set). */
   rows<K extends keyof T & string>(table: K): ReadonlyMap<string, T[K]>;
   get<K extends keyof T & string>(table: K, uuid: string): T[K] | undefined;
+  /**
+   * A row of a `leanInserts` table that this client's committed transaction
+   * inserted as `uuid` (its insert result), every monitored column set: the
+   * row the cache takes when the insert is announced. Give it as soon as
+   * the reply is in; one given later costs a select.
+   */
+  expectInsert<K extends keyof T & string>(table: K, uuid: string, row: T[K]): void;
   onChange(fn: ChangeListener<T>): () => void;
   /** monitor_cancel; the cache is emptied. */
   cancel(): Promise<OvsdbResult<void>>;
@@ -141,7 +165,7 @@ interface MonitorState {
   id: string;
   db: string;
   schema: DbSchema;
-  spec: Record<string, { columns: string[]; where?: unknown[] }>;
+  spec: Record<string, { columns: string[]; where?: unknown[]; lean?: true }>;
   cache: TableCache;
   method: MonitorMethod;
   lastTxnId: string | undefined;
@@ -175,6 +199,9 @@ export class OvsdbClient {
   /** framed update notifications not decoded yet (see above) */
   private deferred: Buffer[] = [];
   private flushScheduled = false;
+  private settleScheduled = false;
+  /** parked rows wait for the reply of the transaction in flight */
+  private settleAfterReply = false;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly monitors = new Map<string, MonitorState>();
@@ -327,7 +354,11 @@ export class OvsdbClient {
       if (!req) continue;
       if (!tables[table]) return { ok: false, error: { code: 'OVSDB_VALUE_INVALID', message: `no table ${table} in schema` } };
       const columns = req.columns ? [...req.columns] as string[] : Object.keys(tables[table].columns);
-      const entry: { columns: string[]; where?: unknown[] } = { columns };
+      const entry: MonitorState['spec'][string] = { columns };
+      if (req.leanInserts) {
+        if (req.where) return { ok: false, error: { code: 'OVSDB_VALUE_INVALID', message: `${table}: leanInserts cannot take conditions` } };
+        entry.lean = true;
+      }
       if (req.where) {
         const w = encodeConditions(schema, table as K, req.where as readonly Condition<T[K]>[]);
         if (!w.ok) return w;
@@ -337,8 +368,9 @@ export class OvsdbClient {
     }
     const monitored: Record<string, string[]> = {};
     for (const [t, e] of Object.entries(wire)) monitored[t] = e.columns;
+    const lean = Object.keys(wire).filter((t) => wire[t].lean);
     const m: MonitorState = {
-      id: `m${++this.monitorSeq}`, db, schema, spec: wire, cache: new TableCache(schema, monitored),
+      id: `m${++this.monitorSeq}`, db, schema, spec: wire, cache: new TableCache(schema, monitored, lean),
       method: 'monitor_cond_since', lastTxnId: undefined, resumed: false, listeners: new Set(), ready: false,
     };
     if (onChange) m.listeners.add(onChange as ChangeListener<unknown>);
@@ -364,6 +396,9 @@ export class OvsdbClient {
       get: <K extends keyof T & string>(table: K, uuid: string) => {
         this.flushUpdates();
         return m.cache.get(table, uuid) as T[K] | undefined;
+      },
+      expectInsert: <K extends keyof T & string>(table: K, uuid: string, row: T[K]) => {
+        m.cache.expectInsert(table, uuid, row as Row);
       },
       onChange: (fn: ChangeListener<T>) => {
         m.listeners.add(fn as ChangeListener<unknown>);
@@ -410,6 +445,8 @@ export class OvsdbClient {
       if (!applied.ok) return { ok: false, error: { code: 'OVSDB_BAD_MESSAGE', message: `${method}: ${applied.error.message}`, method } };
       m.ready = true;
       this.emitChanges(m, applied.value, source);
+      // Resumed: rows parked before the drop are still to be read.
+      if (m.cache.hasParked()) this.scheduleSettle();
       return { ok: true, value: undefined };
     }
     return { ok: false, error: { code: 'OVSDB_METHOD_NOT_SUPPORTED', message: 'server supports no monitor method', method: 'monitor' } };
@@ -418,6 +455,14 @@ export class OvsdbClient {
   private monitorParams(m: MonitorState, method: MonitorMethod): unknown[] {
     const reqs: Record<string, object> = {};
     for (const [t, e] of Object.entries(m.spec)) {
+      if (e.lean) {
+        // Everything but inserts in full; inserts with no columns (see leanInserts).
+        reqs[t] = [
+          { columns: e.columns, select: { initial: true, insert: false, delete: true, modify: true } },
+          { columns: [], select: { initial: false, insert: true, delete: false, modify: false } },
+        ];
+        continue;
+      }
       // Plain monitor has no conditions (§4.1.5); the cache then holds every row.
       reqs[t] = method === 'monitor' || !e.where ? { columns: e.columns } : { columns: e.columns, where: e.where };
     }
@@ -446,6 +491,64 @@ export class OvsdbClient {
       return;
     }
     this.emitChanges(m, applied.value, 'update');
+    if (m.cache.hasParked()) this.scheduleSettle();
+  }
+
+  /**
+   * Settle parked rows (see leanInserts) once no transaction of ours is in
+   * flight and its reply's continuation has run: by then the rows this
+   * client inserted are expected. The rest are read with one select each.
+   */
+  private scheduleSettle(): void {
+    if (this.settleScheduled) return;
+    this.settleScheduled = true;
+    setImmediate(() => {
+      this.settleScheduled = false;
+      if (this.transactInFlight()) {
+        this.settleAfterReply = true;
+        return;
+      }
+      this.flushUpdates();
+      for (const m of this.monitors.values()) if (m.ready && m.cache.hasParked()) this.settle(m);
+    });
+  }
+
+  private settle(m: MonitorState): void {
+    const { changes, unknown } = m.cache.settleParked();
+    this.emitChanges(m, changes, 'update');
+    if (unknown.size === 0) return;
+    const reads: { table: string; uuid: string }[] = [];
+    const ops: object[] = [];
+    for (const [table, uuids] of unknown) {
+      for (const uuid of uuids) {
+        reads.push({ table, uuid });
+        ops.push({ op: 'select', table, where: [['_uuid', '==', ['uuid', uuid]]], columns: m.spec[table].columns });
+      }
+    }
+    const encoded = encodeOps(ops);
+    // Resolved where the reply stands in the stream: the updates before it
+    // (which it reflects) are applied first, those after it afterwards.
+    this.sendWith('transact', (id) => encodeTransact(id, m.db, encoded), (r) => {
+      if (this.monitors.get(m.id) !== m || !m.ready) return;
+      this.flushUpdates();
+      const results = r.ok ? checkTransactResult(encoded.count, r.value) : r;
+      if (!results.ok) {
+        // Disconnected: the resync reads everything. Anything else: force one.
+        if (results.error.code !== 'OVSDB_DISCONNECTED' && results.error.code !== 'OVSDB_CLOSED') this.protocolFailure(results.error);
+        return;
+      }
+      const resolved: RowChange[] = [];
+      for (let i = 0; i < reads.length; i++) {
+        const rows = (results.value[i] as { rows?: unknown[] } | null)?.rows;
+        const c = m.cache.resolveRow(reads[i].table, reads[i].uuid, Array.isArray(rows) ? rows[0] : undefined);
+        if (!c.ok) {
+          this.protocolFailure({ code: 'OVSDB_BAD_MESSAGE', message: `select ${reads[i].table}: ${c.error.message}`, method: 'transact' });
+          return;
+        }
+        if (c.value) resolved.push(c.value);
+      }
+      this.emitChanges(m, resolved, 'update');
+    });
   }
 
   private emitChanges(m: MonitorState, changes: RowChange[], source: UpdateSource): void {
@@ -513,7 +616,11 @@ export class OvsdbClient {
     const wasConnected = this.stateValue === 'connected';
     const reason: OvsdbError = this.dropReason ?? { code: wasConnected ? 'OVSDB_DISCONNECTED' : 'OVSDB_CONNECT_FAILED', message: 'connection closed' };
     this.failPending(wasConnected || reason.code === 'OVSDB_CLOSED' ? reason : { ...reason, code: 'OVSDB_DISCONNECTED' });
-    for (const m of this.monitors.values()) m.ready = false;
+    for (const m of this.monitors.values()) {
+      m.ready = false;
+      // Inserts announced from now on come from the resync, in full or to be read.
+      m.cache.forgetExpected();
+    }
     for (const id of this.locks.keys()) this.locks.set(id, false);
     if (this.stateValue === 'closed') return;
     if (wasConnected) for (const fn of this.listeners.disconnected) fn(reason);
@@ -591,7 +698,13 @@ export class OvsdbClient {
         const p = typeof msg.id === 'number' ? this.pending.get(msg.id) : undefined;
         if (!p) return;
         this.pending.delete(msg.id as number);
-        if (p.method === 'transact' && !this.transactInFlight()) this.scheduleFlush();
+        if (p.method === 'transact' && !this.transactInFlight()) {
+          this.scheduleFlush();
+          if (this.settleAfterReply) {
+            this.settleAfterReply = false;
+            this.scheduleSettle();
+          }
+        }
         p.resolve(msg.error !== null ? { ok: false, error: rpcError(p.method, msg.error) } : { ok: true, value: msg.result });
         return;
       }
@@ -640,15 +753,19 @@ export class OvsdbClient {
   }
 
   private send(method: string, encode: (id: number) => string | Buffer): Promise<OvsdbResult<unknown>> {
+    return new Promise((resolve) => this.sendWith(method, encode, resolve));
+  }
+
+  /** Send a request; `resolve` runs as its reply is dispatched (or at once, when not connected). */
+  private sendWith(method: string, encode: (id: number) => string | Buffer, resolve: (r: OvsdbResult<unknown>) => void): void {
     if (this.stateValue !== 'connected' || !this.socket) {
       const code = this.stateValue === 'closed' ? 'OVSDB_CLOSED' : 'OVSDB_DISCONNECTED';
-      return Promise.resolve({ ok: false, error: { code, message: `not connected (${method})`, method } });
+      resolve({ ok: false, error: { code, message: `not connected (${method})`, method } });
+      return;
     }
     const id = this.nextId++;
-    return new Promise((resolve) => {
-      this.pending.set(id, { method, resolve });
-      this.write(encode(id));
-    });
+    this.pending.set(id, { method, resolve });
+    this.write(encode(id));
   }
 
   private write(data: string | Buffer): void {

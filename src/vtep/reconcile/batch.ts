@@ -23,7 +23,18 @@
  * `assert` (§5.2.10) so that only the lock holder writes (DESIGN §6).
  */
 import { ENCAPSULATION, UNKNOWN_DST } from './types.js';
-import type { Change, LocatorKey, LocatorRef, ReconcileDiff, SetRef } from './types.js';
+import type { Change, LocatorKey, LocatorRef, ObservedState, ReconcileDiff, SetRef } from './types.js';
+
+/** A Ucast_Macs_Remote row as the monitor's cache holds it. */
+export type UcastRow = ObservedState['ucastRemote'] extends ReadonlyMap<string, infer R> ? R : never;
+
+/** A Ucast_Macs_Remote insert of a batch: its operation, and the row but for uuids only the commit gives. */
+interface UcastInsert {
+  op: number;
+  change: Extract<Change, { kind: 'insert-ucast' }>;
+  /** the uuid-name of a locator this plan inserts */
+  locatorName: string | undefined;
+}
 
 export interface BatchOptions {
   /** rows written or deleted per transaction (default 100) */
@@ -47,6 +58,8 @@ export interface Batch {
   imports: string[];
   /** uuids of the Ucast/Mcast rows updated or deleted (inserted ones are named in the results) */
   touched: string[];
+  /** the Ucast_Macs_Remote inserts (see insertedUcast) */
+  ucastInserts: UcastInsert[];
   /** diff changes carried (a change may write a locator or set beside its row) */
   changes: number;
   counts: { inserted: number; updated: number; deleted: number };
@@ -179,7 +192,7 @@ export function* batches(d: ReconcileDiff, options: BatchOptions = {}, names = n
   const open = (): Batch => {
     const counts = { inserted: 0, updated: 0, deleted: 0 };
     const b: Batch = {
-      ops: [], defines: new Map(), imports: [], touched: [], changes: 0, counts,
+      ops: [], defines: new Map(), imports: [], touched: [], ucastInserts: [], changes: 0, counts,
       get rows() {
         return counts.inserted + counts.updated + counts.deleted;
       },
@@ -236,6 +249,7 @@ export function* batches(d: ReconcileDiff, options: BatchOptions = {}, names = n
       case 'insert-ucast': {
         if (guard) b.ops.push(guardOp('Ucast_Macs_Remote', c.mac, c.logicalSwitch));
         const locator = locRef(b, c.locator);
+        b.ucastInserts.push({ op: b.ops.length, change: c, locatorName: 'insert' in c.locator ? named.get(c.locator.insert.key) : undefined });
         // An empty ipaddr is the column's default (§5.2.1: columns left out get theirs): not sent.
         const ipaddr = c.ipaddr === '' ? '' : `,"ipaddr":${str(c.ipaddr)}`;
         b.ops.push(`{"op":"insert","table":"Ucast_Macs_Remote","row":{"MAC":${str(c.mac)},"logical_switch":${ref(c.logicalSwitch)}${ipaddr},"locator":${locator}}}`);
@@ -335,6 +349,23 @@ export function touchedRows(b: Batch, results: readonly unknown[]): string[] {
   for (const r of results) {
     const u = resultUuid(r);
     if (u !== undefined) out.push(u);
+  }
+  return out;
+}
+
+/**
+ * The Ucast_Macs_Remote rows a committed batch inserted, by uuid, as the
+ * monitor's cache holds them; `known` names the locators of the plan
+ * (learnUuids). A row whose uuids are not all known is left out.
+ */
+export function insertedUcast(b: Batch, results: readonly unknown[], known: ReadonlyMap<string, string>): { uuid: string; row: UcastRow }[] {
+  const out: { uuid: string; row: UcastRow }[] = [];
+  for (const ins of b.ucastInserts) {
+    const uuid = resultUuid(results[ins.op]);
+    const c = ins.change;
+    const locator = ins.locatorName === undefined ? (c.locator as { uuid: string }).uuid : known.get(ins.locatorName);
+    if (uuid === undefined || locator === undefined) continue;
+    out.push({ uuid, row: { MAC: c.mac, logical_switch: c.logicalSwitch, locator, ipaddr: c.ipaddr } });
   }
   return out;
 }

@@ -280,6 +280,53 @@ describe('monitors', () => {
     expect((await txn(w, (b) => b.delete('Logical_Switch', [['name', '==', 'ls-during']]))).ok).toBe(true);
   });
 
+  it.each([
+    ['monitor_cond_since', []],
+    ['monitor', ['monitor_cond_since', 'monitor_cond']],
+  ] as const)('%s with leanInserts: own inserts take the row given, others are read in full, in order with later changes', async (method, disabled) => {
+    const c = await connect(server.unixRemote, { disabledMethods: disabled });
+    const w = await connect(server.unixRemote);
+    const seen: string[] = [];
+    const m = await c.monitor(DB, vtepSchema, { Logical_Switch: { columns: ['name', 'tunnel_key', 'description'], leanInserts: true } }, (changes, source) => {
+      if (source === 'update') for (const ch of changes) seen.push(`${ch.kind} ${(ch.new ?? ch.old)?.name} ${ch.new?.tunnel_key ?? ''}`);
+    });
+    expect(m.ok).toBe(true);
+    if (!m.ok) return;
+    expect(m.value.method).toBe(method);
+    const named = (name: string) => [...m.value.rows('Logical_Switch').entries()].find(([, r]) => r.name === name);
+
+    // Ours: the row given is the one taken (no read: the description shows it came from here).
+    const own = await txn(c, (b) => b.insert('Logical_Switch', { name: 'lean-own', tunnel_key: 1 }));
+    expect(own).toMatchObject({ ok: true });
+    if (!own.ok) return;
+    const ownUuid = (own.value[0] as { uuid: [string, string] }).uuid[1];
+    // Only the monitored columns: the cache holds no others.
+    m.value.expectInsert('Logical_Switch', ownUuid, { name: 'lean-own', tunnel_key: 1, description: 'as given' } as VtepTables['Logical_Switch']);
+    await waitFor(() => named('lean-own') !== undefined, 'own insert');
+    expect(m.value.get('Logical_Switch', ownUuid)).toEqual({ name: 'lean-own', tunnel_key: 1, description: 'as given' });
+
+    // Another client's: inserted then modified at once, inserted then deleted at once: read in full, in order.
+    expect((await txn(w, (b) => b.insert('Logical_Switch', { name: 'lean-theirs', tunnel_key: 2, description: 'theirs' }))).ok).toBe(true);
+    expect((await txn(w, (b) => b.update('Logical_Switch', [['name', '==', 'lean-theirs']], { tunnel_key: 3 }))).ok).toBe(true);
+    expect((await txn(w, (b) => b.insert('Logical_Switch', { name: 'lean-gone' }))).ok).toBe(true);
+    expect((await txn(w, (b) => b.delete('Logical_Switch', [['name', '==', 'lean-gone']]))).ok).toBe(true);
+    await waitFor(() => named('lean-theirs')?.[1].tunnel_key === 3, 'their insert, read');
+    expect(named('lean-theirs')?.[1]).toEqual({ name: 'lean-theirs', tunnel_key: 3, description: 'theirs' });
+    // Ours with no row given (say, a reply read too late) is read too.
+    expect((await txn(c, (b) => b.insert('Logical_Switch', { name: 'lean-unsaid', tunnel_key: 4 }))).ok).toBe(true);
+    await waitFor(() => named('lean-unsaid') !== undefined, 'own insert, read');
+    expect((await txn(w, (b) => b.update('Logical_Switch', [['name', '==', 'lean-theirs']], { tunnel_key: 5 }))).ok).toBe(true);
+    await waitFor(() => named('lean-theirs')?.[1].tunnel_key === 5, 'a later modify');
+    // The deleted row shows only if a read came between its insert and delete.
+    expect(named('lean-gone')).toBeUndefined();
+    const gone = seen.filter((x) => x.includes('lean-gone'));
+    if (gone.length > 0) expect(gone).toEqual(['insert lean-gone ', 'delete lean-gone ']);
+    expect(seen.filter((x) => !x.includes('lean-gone'))).toEqual(['insert lean-own 1', 'insert lean-theirs 3', 'insert lean-unsaid 4', 'modify lean-theirs 5']);
+    for (const name of ['lean-own', 'lean-theirs', 'lean-unsaid']) expect((await txn(w, (b) => b.delete('Logical_Switch', [['name', '==', name]]))).ok).toBe(true);
+    await waitFor(() => seen.length === gone.length + 7, 'deletes');
+    expect((await m.value.cancel()).ok).toBe(true);
+  });
+
   it('monitor_cond filters rows on the server by condition, sets diff correctly', async () => {
     const c = await connect(server.unixRemote);
     const m = await c.monitor(DB, vtepSchema, { Physical_Switch: { where: [['name', '==', 'ps-cond']] } });

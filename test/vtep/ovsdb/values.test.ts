@@ -107,6 +107,63 @@ describe('TableCache', () => {
     const c = new TableCache(vtepSchema, monitored);
     expect(c.apply({ Logical_Switch: { [U1]: { modify: { name: 'x' } } } }, 2, false)).toMatchObject({ ok: false });
   });
+
+  describe('lean tables: inserts announced by uuid only', () => {
+    const U3 = '33333333-3333-3333-3333-333333333333';
+    const row = (name: string) => ({ name, tunnel_key: 5000, other_config: new Map() });
+    const lean = (): TableCache => new TableCache(vtepSchema, monitored, ['Logical_Switch']);
+
+    it('an expected row is taken as the announced insert; others are parked, invisible, until expected or read', () => {
+      const c = lean();
+      c.apply({ Logical_Switch: {} }, 2, true);
+      c.expectInsert('Logical_Switch', U1, row('ours'));
+      const r = c.apply({ Logical_Switch: { [U1]: { insert: {} }, [U2]: { insert: {} }, [U3]: { insert: {} } } }, 2, false);
+      expect(r).toEqual({ ok: true, value: [{ table: 'Logical_Switch', uuid: U1, kind: 'insert', new: row('ours') }] });
+      expect([...c.rows('Logical_Switch').keys()]).toEqual([U1]);
+      expect(c.hasParked()).toBe(true);
+      // A parked row's modify is skipped (the read that resolves it shows it); its delete drops it.
+      expect(c.apply({ Logical_Switch: { [U2]: { modify: { name: 'x' } } } }, 2, false)).toEqual({ ok: true, value: [] });
+      // Expected after its announcement (a late reply): settled without a read.
+      c.expectInsert('Logical_Switch', U2, row('late'));
+      const s = c.settleParked();
+      expect(s.changes).toEqual([{ table: 'Logical_Switch', uuid: U2, kind: 'insert', new: row('late') }]);
+      expect(s.unknown).toEqual(new Map([['Logical_Switch', [U3]]]));
+      // Still parked until read.
+      expect(c.rows('Logical_Switch').has(U3)).toBe(false);
+      expect(c.resolveRow('Logical_Switch', U3, { name: 'theirs', tunnel_key: 7 })).toEqual({
+        ok: true, value: { table: 'Logical_Switch', uuid: U3, kind: 'insert', new: { name: 'theirs', tunnel_key: 7, other_config: new Map() } },
+      });
+      expect(c.hasParked()).toBe(false);
+      // A read answered for a row no longer parked changes nothing.
+      expect(c.resolveRow('Logical_Switch', U3, { name: 'stale' })).toEqual({ ok: true, value: undefined });
+      expect(c.get('Logical_Switch', U3)?.name).toBe('theirs');
+    });
+
+    it('a parked row deleted before its read, or found gone by it, never shows', () => {
+      const c = lean();
+      c.apply({ Logical_Switch: { [U1]: { insert: {} }, [U2]: { insert: {} } } }, 2, false);
+      expect(c.apply({ Logical_Switch: { [U1]: { delete: null } } }, 2, false)).toEqual({ ok: true, value: [] });
+      expect(c.settleParked().unknown).toEqual(new Map([['Logical_Switch', [U2]]]));
+      expect(c.resolveRow('Logical_Switch', U2, undefined)).toEqual({ ok: true, value: undefined });
+      expect(c.hasParked()).toBe(false);
+      expect(c.rows('Logical_Switch').size).toBe(0);
+    });
+
+    it('monitor v1: "new" without "old" is the insert; a snapshot forgets parked and expected rows', () => {
+      const c = lean();
+      c.expectInsert('Logical_Switch', U1, row('ours'));
+      expect(c.apply({ Logical_Switch: { [U1]: { new: {} }, [U2]: { new: {} } } }, 1, false)).toMatchObject({ ok: true, value: [{ uuid: U1, kind: 'insert' }] });
+      // A v1 modify of a parked row is skipped too.
+      expect(c.apply({ Logical_Switch: { [U2]: { old: { name: '' }, new: { name: 'y', tunnel_key: ['set', []], other_config: ['map', []] } } } }, 1, false)).toEqual({ ok: true, value: [] });
+      c.expectInsert('Logical_Switch', U3, row('owed'));
+      c.apply({ Logical_Switch: { [U1]: { new: { name: 'ours', tunnel_key: 5000, other_config: ['map', []] } } } }, 1, true);
+      expect(c.hasParked()).toBe(false);
+      // The expectation went with the snapshot: an announcement now is parked.
+      c.apply({ Logical_Switch: { [U3]: { new: {} } } }, 1, false);
+      expect(c.rows('Logical_Switch').has(U3)).toBe(false);
+      expect(c.hasParked()).toBe(true);
+    });
+  });
 });
 
 describe('TxnBuilder', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { desired } from '../../../src/vtep/reconcile/desired.js';
 import { diff } from '../../../src/vtep/reconcile/diff.js';
-import { batches as planBatches, bindBatch, learnUuids, touchedRows } from '../../../src/vtep/reconcile/batch.js';
+import { batches as planBatches, bindBatch, insertedUcast, learnUuids, touchedRows } from '../../../src/vtep/reconcile/batch.js';
 import type { Batch } from '../../../src/vtep/reconcile/batch.js';
 import type { ReconcileInputs, RemoteMac } from '../../../src/vtep/reconcile/types.js';
 import { MemDb } from './mem-db.js';
@@ -46,6 +46,31 @@ function apply(db: MemDb, batches: Batch[]): void {
 }
 
 describe('batch', () => {
+  it('insertedUcast gives the rows the database now holds under the uuids the commits returned', () => {
+    const db = new MemDb();
+    const ls = db.addLogicalSwitch('net', 5000);
+    // An existing locator (192.0.2.1), new ones, a MAC+IP route and another VNI.
+    apply(db, [...planBatches(diff(desired(inp(ls, manyMacs(ls, 10, 1))), db.observed(), { allowDeletes: true }))]);
+    const macs: RemoteMac[] = [
+      ...manyMacs(ls, 250, 3),
+      { mac: mac(300), logicalSwitch: ls, ipaddr: '10.0.0.1', dstIp: '192.0.2.9', source: 'bgp' },
+      { mac: mac(301), logicalSwitch: ls, dstIp: '192.0.2.9', tunnelKey: 7000, source: 'bgp' },
+    ];
+    const known = new Map<string, string>();
+    const inserted = new Map<string, unknown>();
+    for (const b of planBatches(diff(desired(inp(ls, macs)), db.observed(), { allowDeletes: true }), { maxRows: 100, lock: 'l' })) {
+      const bound = bindBatch(b, known);
+      if (!bound.ok) throw new Error('unbound');
+      const r = db.transact(bound.ops);
+      if (!r.ok) throw new Error(r.error.message);
+      for (const [n, u] of learnUuids(b, r.value)) known.set(n, u);
+      for (const { uuid, row } of insertedUcast(b, r.value, known)) inserted.set(uuid, row);
+    }
+    const rows = db.observed().ucastRemote;
+    expect(inserted.size).toBe(242);
+    for (const [uuid, row] of inserted) expect(row).toEqual(rows.get(uuid));
+  });
+
   it('bounds the rows per transaction and keeps a locator with the rows that reference it', () => {
     const db = new MemDb();
     const ls = db.addLogicalSwitch('net', 5000);
@@ -122,7 +147,7 @@ describe('batch', () => {
   it('binds an imported name exactly: loc1 is not a prefix of loc10', () => {
     const b: Batch = {
       ops: ['{"op":"update","table":"Ucast_Macs_Remote","where":[],"row":{"locator":["named-uuid","loc1"]}}', '{"op":"update","table":"Ucast_Macs_Remote","where":[],"row":{"locator":["named-uuid","loc10"]}}'],
-      rows: 2, defines: new Map([['loc10', 9]]), imports: ['loc1'], touched: [], changes: 2, counts: { inserted: 0, updated: 2, deleted: 0 },
+      rows: 2, defines: new Map([['loc10', 9]]), imports: ['loc1'], touched: [], ucastInserts: [], changes: 2, counts: { inserted: 0, updated: 2, deleted: 0 },
     };
     const bound = bindBatch(b, new Map([['loc1', '00000000-0000-4000-8000-000000000001']]));
     expect(bound.ok && opsOf(bound.ops).map((o) => o.row?.locator)).toEqual([['uuid', '00000000-0000-4000-8000-000000000001'], ['named-uuid', 'loc10']]);

@@ -7,6 +7,14 @@
  * change stays valid. A full snapshot (initial reply after a reconnect that
  * could not resume) is diffed against the current content so that callers
  * see only what really changed, and rows gone meanwhile are deleted.
+ *
+ * Lean tables: their inserts are announced by uuid only (the client's
+ * `leanInserts`: a monitor request selecting inserts with no columns). An
+ * announced row is inserted from the row the caller said it inserted under
+ * that uuid (`expectInsert`); any other is parked, invisible, until it is
+ * settled from a later expectation or read from the server (`settleParked`,
+ * `resolveRow`). A parked row's modifications are skipped: the read that
+ * resolves it is answered after them, so it shows them.
  */
 import { applyDatumDiff, decodeDatum, defaultDatum } from './values.js';
 import type { Atom, Datum, ValueError, ValueResult } from './values.js';
@@ -52,9 +60,78 @@ function invalid(message: string): { ok: false; error: ValueError } {
 
 export class TableCache {
   private readonly tables = new Map<string, Map<string, Row>>();
+  /** per lean table: rows the caller inserted, by uuid, until their announcement */
+  private readonly expected = new Map<string, Map<string, Row>>();
+  /** per lean table: rows announced with no row known yet */
+  private readonly parked = new Map<string, Set<string>>();
 
-  constructor(private readonly schema: DbSchema, private readonly monitored: MonitoredColumns) {
+  constructor(private readonly schema: DbSchema, private readonly monitored: MonitoredColumns, lean: Iterable<string> = []) {
     for (const t of Object.keys(monitored)) this.tables.set(t, new Map());
+    for (const t of lean) {
+      this.expected.set(t, new Map());
+      this.parked.set(t, new Set());
+    }
+  }
+
+  /**
+   * A row of a lean table the caller inserted under `uuid` (from the
+   * transact result), with every monitored column set: it becomes the
+   * cache's row when the server announces the insert.
+   */
+  expectInsert(table: string, uuid: string, row: Row): void {
+    this.expected.get(table)?.set(uuid, row);
+  }
+
+  /** Whether some announced rows of lean tables are parked. */
+  hasParked(): boolean {
+    for (const p of this.parked.values()) if (p.size > 0) return true;
+    return false;
+  }
+
+  /**
+   * Inserts the parked rows expected since they were announced; returns
+   * those changes and the uuids still unknown, by table, to be read from
+   * the server and given to `resolveRow` (they stay parked until then).
+   */
+  settleParked(): { changes: RowChange[]; unknown: Map<string, string[]> } {
+    const changes: RowChange[] = [];
+    const unknown = new Map<string, string[]>();
+    for (const [table, parked] of this.parked) {
+      const expected = this.expected.get(table) as Map<string, Row>;
+      const cur = this.tables.get(table) as Map<string, Row>;
+      const left: string[] = [];
+      for (const uuid of parked) {
+        const row = expected.get(uuid);
+        if (row === undefined) {
+          left.push(uuid);
+          continue;
+        }
+        expected.delete(uuid);
+        parked.delete(uuid);
+        cur.set(uuid, row);
+        changes.push({ table, uuid, kind: 'insert', new: row });
+      }
+      if (left.length > 0) unknown.set(table, left);
+    }
+    return { changes, unknown };
+  }
+
+  /**
+   * A parked row as read from the server (a select result <row>), or
+   * undefined when the read found none: inserted if still parked.
+   */
+  resolveRow(table: string, uuid: string, json: unknown): ValueResult<RowChange | undefined> {
+    const parked = this.parked.get(table);
+    if (!parked?.delete(uuid) || json === undefined) return { ok: true, value: undefined };
+    const row = this.decodeRow(table, json, undefined);
+    if (!row.ok) return row;
+    (this.tables.get(table) as Map<string, Row>).set(uuid, row.value);
+    return { ok: true, value: { table, uuid, kind: 'insert', new: row.value } };
+  }
+
+  /** Forget expected rows (the connection dropped: announcements still owed are lost). */
+  forgetExpected(): void {
+    for (const e of this.expected.values()) e.clear();
   }
 
   rows(table: string): ReadonlyMap<string, Row> {
@@ -75,6 +152,8 @@ export class TableCache {
     const updates = json as Record<string, unknown>;
     const changes: RowChange[] = [];
     if (snapshot) {
+      // The snapshot holds every row in full: nothing is owed any more.
+      this.forgetLean();
       for (const table of this.tables.keys()) {
         const fresh = new Map<string, Row>();
         const tu = updates[table];
@@ -121,12 +200,48 @@ export class TableCache {
   /** Forget every row (the monitor was cancelled). */
   clear(): void {
     for (const t of this.tables.values()) t.clear();
+    this.forgetLean();
+  }
+
+  private forgetLean(): void {
+    this.forgetExpected();
+    for (const p of this.parked.values()) p.clear();
+  }
+
+  /**
+   * An insert of a lean table, announced by uuid only: the expected row,
+   * else parked (see above).
+   */
+  private leanInsert(table: string, cur: Map<string, Row>, uuid: string): ValueResult<RowChange | undefined> {
+    const expected = this.expected.get(table) as Map<string, Row>;
+    const row = expected.get(uuid);
+    if (row === undefined) {
+      (this.parked.get(table) as Set<string>).add(uuid);
+      return { ok: true, value: undefined };
+    }
+    expected.delete(uuid);
+    cur.set(uuid, row);
+    return { ok: true, value: { table, uuid, kind: 'insert', new: row } };
+  }
+
+  /** A delete or modify of a parked row: dropped, or skipped (see above); undefined for other rows. */
+  private parkedChange(table: string, uuid: string, deleted: boolean): ValueResult<undefined> | undefined {
+    const parked = this.parked.get(table);
+    if (!parked?.has(uuid)) return undefined;
+    if (deleted) parked.delete(uuid);
+    return { ok: true, value: undefined };
   }
 
   // RFC 7047 §4.1.6 <row-update>: "old" and/or "new"; "new" holds every monitored column.
   private applyRowUpdate1(table: string, cur: Map<string, Row>, uuid: string, ru: unknown): ValueResult<RowChange | undefined> {
     const o = (ru ?? {}) as Record<string, unknown>;
     const old = cur.get(uuid);
+    if (!old) {
+      const p = this.parkedChange(table, uuid, o.new === undefined || o.new === null);
+      if (p) return p;
+      // §4.1.6: "new" without "old" is an insert.
+      if (o.old === undefined && this.parked.has(table)) return this.leanInsert(table, cur, uuid);
+    }
     if (o.new === undefined || o.new === null) {
       if (!old) return { ok: true, value: undefined };
       cur.delete(uuid);
@@ -142,6 +257,11 @@ export class TableCache {
   private applyRowUpdate2(table: string, cur: Map<string, Row>, uuid: string, ru: unknown): ValueResult<RowChange | undefined> {
     const o = (ru ?? {}) as Record<string, unknown>;
     const old = cur.get(uuid);
+    if (!old) {
+      const p = this.parkedChange(table, uuid, 'delete' in o);
+      if (p) return p;
+      if ('insert' in o && this.parked.has(table)) return this.leanInsert(table, cur, uuid);
+    }
     if ('delete' in o) {
       if (!old) return { ok: true, value: undefined };
       cur.delete(uuid);
