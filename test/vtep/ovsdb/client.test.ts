@@ -452,6 +452,37 @@ describe('reconnect', () => {
     }
   });
 
+  it('with leanInserts, a row inserted while we were away is announced by the resumed monitor and read in full', async () => {
+    const s = await startOvsdbServer({ clustered: true });
+    try {
+      const c = await connect(s.unixRemote, { backoffMinMs: 1000 });
+      let downs = 0;
+      c.on('disconnected', () => downs++);
+      const batches: Batch[] = [];
+      const m = await c.monitor(DB, vtepSchema, { Logical_Switch: { columns: ['name', 'tunnel_key'], leanInserts: true } }, (changes, source) => batches.push({ changes, source }));
+      if (!m.ok) throw new Error(m.error.message);
+      expect((await txn(c, (b) => b.insert('Logical_Switch', { name: 'ls-a' }))).ok).toBe(true);
+      // Not told as ours: read.
+      await waitFor(() => m.value.rows('Logical_Switch').size === 1, 'insert read');
+
+      await s.dropClients();
+      await waitFor(() => downs === 1, 'drop');
+      const w = await connect(s.unixRemote);
+      expect((await txn(w, (b) => b.insert('Logical_Switch', { name: 'ls-c', tunnel_key: 5 }))).ok).toBe(true);
+      await w.close();
+
+      await waitFor(() => m.value.rows('Logical_Switch').size === 2, 'their insert read after the resync');
+      expect(m.value.resumed).toBe(true);
+      expect(batches.filter((x) => x.source === 'resync').flatMap((x) => x.changes)).toEqual([]);
+      expect(batches.at(-1)?.changes.map(label)).toEqual(['insert ls-c']);
+      const rows = [...m.value.rows('Logical_Switch').values()].map((r) => `${r.name}:${String(r.tunnel_key)}`).sort();
+      expect(rows).toEqual(['ls-a:null', 'ls-c:5']);
+      await c.close();
+    } finally {
+      await s.dispose();
+    }
+  });
+
   it('after kill -9 and restart on the same file: pending requests fail, the cache resyncs, locks are re-taken', async () => {
     const s = await startOvsdbServer({ clustered: true });
     try {
