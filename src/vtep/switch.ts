@@ -176,7 +176,7 @@ export class VtepSwitch {
         allowDeletes: () => this.deletesAllowed(),
         insertedUcast: (rows) => {
           const m = this.mon;
-          if (m) for (const r of rows) m.expectInsert('Ucast_Macs_Remote', r.uuid, r.row as WatchedTables['Ucast_Macs_Remote']);
+          if (m) for (const r of rows) m.expectInsert('Ucast_Macs_Remote', r.uuid, r.row);
         },
       },
       onError: (e) => this.fail(e),

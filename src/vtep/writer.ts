@@ -24,6 +24,9 @@
  *   that adds to or clears the inputs a diff skips, which full diffs count.
  * - Echoes: a monitor update that only shows rows our own commits touched
  *   (their echo, RFC 7047 §4.1.6) needs no new diff; any other change does.
+ *   The Ucast_Macs_Remote rows a commit inserted are told to the source
+ *   (insertedUcast) as its reply lands, for a monitor that announces inserts
+ *   by uuid only.
  *   Updates that arrive while a transaction is in flight are judged once its
  *   reply names the rows it touched.
  * - Freshness: before re-diffing, the observed rows must show every row our
@@ -47,12 +50,12 @@
 import { PlanNames, batches, bindBatch, insertedUcast, learnUuids, touchedRows } from './reconcile/batch.js';
 import { joinOps } from './ovsdb/codec/jsonrpc.js';
 import type { EncodedOps } from './ovsdb/codec/jsonrpc.js';
-import type { Batch, BatchOptions, UcastRow } from './reconcile/batch.js';
+import type { Batch, BatchOptions } from './reconcile/batch.js';
 import { desired } from './reconcile/desired.js';
 import { diff, diffMacs } from './reconcile/diff.js';
 import { UcastIndex } from './reconcile/ucast-index.js';
 import type { UcastKeyRow } from './reconcile/ucast-index.js';
-import type { ObservedState, ReconcileDiff, ReconcileInputs, SkippedInput } from './reconcile/types.js';
+import type { ObservedState, ObservedUcast, ReconcileDiff, ReconcileInputs, SkippedInput } from './reconcile/types.js';
 
 export const VTEP_DB = 'hardware_vtep';
 
@@ -87,7 +90,7 @@ export interface WriterSource {
    * them: told as soon as its reply is in, before anything reads the
    * monitor (for a monitor that announces inserts by uuid only).
    */
-  insertedUcast?(rows: readonly { uuid: string; row: UcastRow }[]): void;
+  insertedUcast?(rows: readonly { uuid: string; row: ObservedUcast }[]): void;
 }
 
 export interface WriterStats {

@@ -498,6 +498,8 @@ export class OvsdbClient {
    * Settle parked rows (see leanInserts) once no transaction of ours is in
    * flight and its reply's continuation has run: by then the rows this
    * client inserted are expected. The rest are read with one select each.
+   * (So another client's row waits while our transactions go out back to
+   * back, as a bulk write's do: it shows when the writer pauses.)
    */
   private scheduleSettle(): void {
     if (this.settleScheduled) return;

@@ -14,6 +14,10 @@
  * The diffs of one plan share their uuid-names (PlanNames): a locator a
  * later diff asks for again is the one an earlier batch inserts, not a second.
  *
+ * Each batch keeps its Ucast_Macs_Remote inserts, so that once committed the
+ * rows can be told to a monitor that announces inserts by uuid only
+ * (insertedUcast).
+ *
  * With `guardInserts`, inserts of Ucast/Mcast rows are guarded by a `wait`
  * (§5.2.6, timeout 0) that no row with the same natural key exists, so a
  * diff made from stale rows fails instead of duplicating rows (the tables
@@ -23,10 +27,7 @@
  * `assert` (§5.2.10) so that only the lock holder writes (DESIGN §6).
  */
 import { ENCAPSULATION, UNKNOWN_DST } from './types.js';
-import type { Change, LocatorKey, LocatorRef, ObservedState, ReconcileDiff, SetRef } from './types.js';
-
-/** A Ucast_Macs_Remote row as the monitor's cache holds it. */
-export type UcastRow = ObservedState['ucastRemote'] extends ReadonlyMap<string, infer R> ? R : never;
+import type { Change, LocatorKey, LocatorRef, ObservedUcast, ReconcileDiff, SetRef } from './types.js';
 
 /** A Ucast_Macs_Remote insert of a batch: its operation, and the row but for uuids only the commit gives. */
 interface UcastInsert {
@@ -358,8 +359,8 @@ export function touchedRows(b: Batch, results: readonly unknown[]): string[] {
  * monitor's cache holds them; `known` names the locators of the plan
  * (learnUuids). A row whose uuids are not all known is left out.
  */
-export function insertedUcast(b: Batch, results: readonly unknown[], known: ReadonlyMap<string, string>): { uuid: string; row: UcastRow }[] {
-  const out: { uuid: string; row: UcastRow }[] = [];
+export function insertedUcast(b: Batch, results: readonly unknown[], known: ReadonlyMap<string, string>): { uuid: string; row: ObservedUcast }[] {
+  const out: { uuid: string; row: ObservedUcast }[] = [];
   for (const ins of b.ucastInserts) {
     const uuid = resultUuid(results[ins.op]);
     const c = ins.change;

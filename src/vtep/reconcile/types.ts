@@ -105,10 +105,13 @@ export interface DesiredState {
   skipped: SkippedInput[];
 }
 
+/** A Ucast_Macs_Remote row as a monitor cache holds it. */
+export type ObservedUcast = Pick<UcastMacsRemoteRow, 'MAC' | 'logical_switch' | 'locator' | 'ipaddr'>;
+
 /** Rows as a monitor cache holds them, by row uuid. */
 export interface ObservedState {
   logicalSwitches: ReadonlyMap<string, Pick<LogicalSwitchRow, 'name' | 'tunnel_key'>>;
-  ucastRemote: ReadonlyMap<string, Pick<UcastMacsRemoteRow, 'MAC' | 'logical_switch' | 'locator' | 'ipaddr'>>;
+  ucastRemote: ReadonlyMap<string, ObservedUcast>;
   mcastRemote: ReadonlyMap<string, Pick<McastMacsRemoteRow, 'MAC' | 'logical_switch' | 'locator_set'>>;
   locators: ReadonlyMap<string, Pick<PhysicalLocatorRow, 'encapsulation_type' | 'dst_ip' | 'tunnel_key'>>;
   locatorSets: ReadonlyMap<string, Pick<PhysicalLocatorSetRow, 'locators'>>;

@@ -8,10 +8,10 @@
  * from the monitor's changes (`change`, with the row before and after), so
  * that a diff over a few MACs need not scan the table. Pure: no I/O.
  */
-import type { ObservedState } from './types.js';
+import type { ObservedState, ObservedUcast } from './types.js';
 
 /** The columns of a Ucast_Macs_Remote row the index keys on. */
-export type UcastKeyRow = Pick<ObservedState['ucastRemote'] extends ReadonlyMap<string, infer R> ? R : never, 'MAC' | 'logical_switch' | 'locator'>;
+export type UcastKeyRow = Pick<ObservedUcast, 'MAC' | 'logical_switch' | 'locator'>;
 
 /** One uuid per MAC is the rule; a list only for duplicate rows. */
 export type UcastRows = string | string[];
