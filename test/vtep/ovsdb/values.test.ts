@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { applyDatumDiff, decodeDatum, encodeDatum, parseColumnType } from '../../../src/vtep/ovsdb/codec/values.js';
 import type { ColumnType, Datum } from '../../../src/vtep/ovsdb/codec/values.js';
 import { TableCache } from '../../../src/vtep/ovsdb/codec/cache.js';
@@ -121,10 +122,11 @@ describe('TableCache', () => {
       expect(r).toEqual({ ok: true, value: [{ table: 'Logical_Switch', uuid: U1, kind: 'insert', new: row('ours') }] });
       expect([...c.rows('Logical_Switch').keys()]).toEqual([U1]);
       expect(c.hasParked()).toBe(true);
-      // A parked row's modify is skipped (the read that resolves it shows it); its delete drops it.
-      expect(c.apply({ Logical_Switch: { [U2]: { modify: { name: 'x' } } } }, 2, false)).toEqual({ ok: true, value: [] });
-      // Expected after its announcement (a late reply): settled without a read.
+      // A parked row's modify is skipped (the read that resolves it shows it).
+      expect(c.apply({ Logical_Switch: { [U3]: { modify: { name: 'x' } } } }, 2, false)).toEqual({ ok: true, value: [] });
+      // Expected after its announcement (a late reply): settled without a read, unless modified since.
       c.expectInsert('Logical_Switch', U2, row('late'));
+      c.expectInsert('Logical_Switch', U3, row('stale'));
       const s = c.settleParked();
       expect(s.changes).toEqual([{ table: 'Logical_Switch', uuid: U2, kind: 'insert', new: row('late') }]);
       expect(s.unknown).toEqual(new Map([['Logical_Switch', [U3]]]));
@@ -147,6 +149,57 @@ describe('TableCache', () => {
       expect(c.resolveRow('Logical_Switch', U2, undefined)).toEqual({ ok: true, value: undefined });
       expect(c.hasParked()).toBe(false);
       expect(c.rows('Logical_Switch').size).toBe(0);
+    });
+
+    it('property: whatever the order of inserts, changes, expectations and reads, the cache ends equal to the server', () => {
+      const uuid = (i: number): string => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+      // Inserts (ours, told before or after their announcement, or another client's), changes, reads.
+      const step = fc.oneof(
+        fc.record({ kind: fc.constant('insert' as const), ours: fc.boolean(), told: fc.constantFrom('before' as const, 'after' as const) }),
+        fc.record({ kind: fc.constant('modify' as const), pick: fc.nat(), key: fc.integer({ min: 1, max: 99 }) }),
+        fc.record({ kind: fc.constant('delete' as const), pick: fc.nat() }),
+        fc.record({ kind: fc.constant('settle' as const) }),
+      );
+      fc.assert(fc.property(fc.array(step, { maxLength: 40 }), (steps) => {
+        const c = lean();
+        c.apply({ Logical_Switch: {} }, 2, true);
+        // The server's rows; an announcement is applied as the server sends it.
+        const server = new Map<string, { name: string; tunnel_key: number | null }>();
+        // Our inserts told late: told as inserted, whatever changed since.
+        const told: [string, { name: string; tunnel_key: number }][] = [];
+        // A read runs on the server after every update sent before it (see client.ts settle).
+        const settle = (): void => {
+          for (const [u, row] of told.splice(0)) c.expectInsert('Logical_Switch', u, { ...row, other_config: new Map() });
+          const { unknown } = c.settleParked();
+          for (const u of unknown.get('Logical_Switch') ?? []) {
+            const r = server.get(u);
+            expect(c.resolveRow('Logical_Switch', u, r && { name: r.name, tunnel_key: r.tunnel_key ?? ['set', []] }).ok).toBe(true);
+          }
+        };
+        let n = 0;
+        for (const st of steps) {
+          const live = [...server.keys()];
+          if (st.kind === 'insert') {
+            const u = uuid(n++);
+            const row = { name: `ls${n}`, tunnel_key: n };
+            server.set(u, row);
+            if (st.ours && st.told === 'before') c.expectInsert('Logical_Switch', u, { ...row, other_config: new Map() });
+            expect(c.apply({ Logical_Switch: { [u]: { insert: {} } } }, 2, false).ok).toBe(true);
+            if (st.ours && st.told === 'after') told.push([u, { ...row }]);
+          } else if (st.kind === 'modify' && live.length > 0) {
+            const u = live[st.pick % live.length];
+            (server.get(u) as { tunnel_key: number }).tunnel_key = st.key;
+            expect(c.apply({ Logical_Switch: { [u]: { modify: { tunnel_key: st.key } } } }, 2, false).ok).toBe(true);
+          } else if (st.kind === 'delete' && live.length > 0) {
+            const u = live[st.pick % live.length];
+            server.delete(u);
+            expect(c.apply({ Logical_Switch: { [u]: { delete: null } } }, 2, false).ok).toBe(true);
+          } else if (st.kind === 'settle') settle();
+        }
+        settle();
+        expect(c.hasParked()).toBe(false);
+        expect(new Map([...c.rows('Logical_Switch')].map(([u, r]) => [u, { name: r.name, tunnel_key: r.tunnel_key }]))).toEqual(server);
+      }));
     });
 
     it('monitor v1: "new" without "old" is the insert; a snapshot forgets parked and expected rows', () => {

@@ -14,7 +14,8 @@
  * that uuid (`expectInsert`); any other is parked, invisible, until it is
  * settled from a later expectation or read from the server (`settleParked`,
  * `resolveRow`). A parked row's modifications are skipped: the read that
- * resolves it is answered after them, so it shows them.
+ * resolves it is answered after them, so it shows them; a row modified
+ * while parked is read even when expected (the expectation predates it).
  */
 import { applyDatumDiff, decodeDatum, defaultDatum } from './values.js';
 import type { Atom, Datum, ValueError, ValueResult } from './values.js';
@@ -62,14 +63,14 @@ export class TableCache {
   private readonly tables = new Map<string, Map<string, Row>>();
   /** per lean table: rows the caller inserted, by uuid, until their announcement */
   private readonly expected = new Map<string, Map<string, Row>>();
-  /** per lean table: rows announced with no row known yet */
-  private readonly parked = new Map<string, Set<string>>();
+  /** per lean table: rows announced with no row known yet → modified since */
+  private readonly parked = new Map<string, Map<string, boolean>>();
 
   constructor(private readonly schema: DbSchema, private readonly monitored: MonitoredColumns, lean: Iterable<string> = []) {
     for (const t of Object.keys(monitored)) this.tables.set(t, new Map());
     for (const t of lean) {
       this.expected.set(t, new Map());
-      this.parked.set(t, new Set());
+      this.parked.set(t, new Map());
     }
   }
 
@@ -100,9 +101,10 @@ export class TableCache {
       const expected = this.expected.get(table) as Map<string, Row>;
       const cur = this.tables.get(table) as Map<string, Row>;
       const left: string[] = [];
-      for (const uuid of parked) {
+      for (const [uuid, modified] of parked) {
         const row = expected.get(uuid);
-        if (row === undefined) {
+        if (row === undefined || modified) {
+          expected.delete(uuid);
           left.push(uuid);
           continue;
         }
@@ -216,7 +218,7 @@ export class TableCache {
     const expected = this.expected.get(table) as Map<string, Row>;
     const row = expected.get(uuid);
     if (row === undefined) {
-      (this.parked.get(table) as Set<string>).add(uuid);
+      (this.parked.get(table) as Map<string, boolean>).set(uuid, false);
       return { ok: true, value: undefined };
     }
     expected.delete(uuid);
@@ -229,6 +231,7 @@ export class TableCache {
     const parked = this.parked.get(table);
     if (!parked?.has(uuid)) return undefined;
     if (deleted) parked.delete(uuid);
+    else parked.set(uuid, true);
     return { ok: true, value: undefined };
   }
 
