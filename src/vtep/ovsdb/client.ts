@@ -199,9 +199,6 @@ export class OvsdbClient {
   /** framed update notifications not decoded yet (see above) */
   private deferred: Buffer[] = [];
   private flushScheduled = false;
-  private settleScheduled = false;
-  /** parked rows wait for the reply of the transaction in flight */
-  private settleAfterReply = false;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly monitors = new Map<string, MonitorState>();
@@ -446,7 +443,7 @@ export class OvsdbClient {
       m.ready = true;
       this.emitChanges(m, applied.value, source);
       // Resumed: rows parked before the drop are still to be read.
-      if (m.cache.hasParked()) this.scheduleSettle();
+      if (m.cache.hasParked()) this.scheduleFlush();
       return { ok: true, value: undefined };
     }
     return { ok: false, error: { code: 'OVSDB_METHOD_NOT_SUPPORTED', message: 'server supports no monitor method', method: 'monitor' } };
@@ -491,30 +488,17 @@ export class OvsdbClient {
       return;
     }
     this.emitChanges(m, applied.value, 'update');
-    if (m.cache.hasParked()) this.scheduleSettle();
+    // With a transaction in flight its reply schedules the step that settles them.
+    if (m.cache.hasParked() && !this.transactInFlight()) this.scheduleFlush();
   }
 
-  /**
-   * Settle parked rows (see leanInserts) once no transaction of ours is in
-   * flight and its reply's continuation has run: by then the rows this
-   * client inserted are expected. The rest are read with one select each.
-   * (So another client's row waits while our transactions go out back to
-   * back, as a bulk write's do: it shows when the writer pauses.)
-   */
-  private scheduleSettle(): void {
-    if (this.settleScheduled) return;
-    this.settleScheduled = true;
-    setImmediate(() => {
-      this.settleScheduled = false;
-      if (this.transactInFlight()) {
-        this.settleAfterReply = true;
-        return;
-      }
-      this.flushUpdates();
-      for (const m of this.monitors.values()) if (m.ready && m.cache.hasParked()) this.settle(m);
-    });
+  /** Whether a ready monitor holds parked rows (see leanInserts). */
+  private hasParked(): boolean {
+    for (const m of this.monitors.values()) if (m.ready && m.cache.hasParked()) return true;
+    return false;
   }
 
+  /** Settle a monitor's parked rows: those now expected are inserted, the rest read with one select each. */
   private settle(m: MonitorState): void {
     const { changes, unknown } = m.cache.settleParked();
     this.emitChanges(m, changes, 'update');
@@ -674,9 +658,23 @@ export class OvsdbClient {
   }
 
   private scheduleFlush(): void {
-    if (this.flushScheduled || this.deferred.length === 0) return;
+    if (this.flushScheduled || (this.deferred.length === 0 && !this.hasParked())) return;
     this.flushScheduled = true;
-    setImmediate(() => this.flushUpdates());
+    setImmediate(() => this.drain());
+  }
+
+  /**
+   * The scheduled step: the deferred updates are applied; then, when no
+   * transaction of ours is in flight, parked rows are settled (see
+   * leanInserts): its reply's continuation has run, so the rows this client
+   * inserted are expected by now. With one in flight its reply schedules
+   * the next step, so another client's row waits while our transactions go
+   * out back to back, as a bulk write's do: it shows when the writer pauses.
+   */
+  private drain(): void {
+    this.flushUpdates();
+    if (this.transactInFlight()) return;
+    for (const m of this.monitors.values()) if (m.ready && m.cache.hasParked()) this.settle(m);
   }
 
   /** Apply the deferred monitor updates, in order. */
@@ -700,13 +698,7 @@ export class OvsdbClient {
         const p = typeof msg.id === 'number' ? this.pending.get(msg.id) : undefined;
         if (!p) return;
         this.pending.delete(msg.id as number);
-        if (p.method === 'transact' && !this.transactInFlight()) {
-          this.scheduleFlush();
-          if (this.settleAfterReply) {
-            this.settleAfterReply = false;
-            this.scheduleSettle();
-          }
-        }
+        if (p.method === 'transact' && !this.transactInFlight()) this.scheduleFlush();
         p.resolve(msg.error !== null ? { ok: false, error: rpcError(p.method, msg.error) } : { ok: true, value: msg.result });
         return;
       }
