@@ -70,13 +70,14 @@ describe.skipIf(why !== undefined)('three sites, one L2 network, over a real VXL
     LAB_BASE: join(dir, 'lab'),
     P: PREFIX,
     SITES: '3',
-    TCP_PORT_BASE: '0',
     ...Object.fromEntries(VNI.map((v, i) => [`VNI_${i + 1}`, String(v)])),
   };
   const daemons: L2bgwd[] = [];
-  let ovsdbPort: (n: number) => number = () => 0;
-  /** Site `n`'s hardware_vtep database, as the lab serves it. */
-  const siteDb = (n: number): string => `tcp:127.0.0.1:${ovsdbPort(n)}`;
+  /**
+   * Site `n`'s hardware_vtep database, as the lab serves it: its unix socket (ports
+   * probed free and bound later by the lab could be taken meanwhile by parallel suites).
+   */
+  const siteDb = (n: number): string => `unix:${join(env.LAB_BASE, `site${n}`, 'run', 'db.sock')}`;
 
   const lab = (...args: string[]) => spawnSync('bash', [LAB, ...args], { env, encoding: 'utf8', timeout: 120_000 });
   const inHost = (host: number, ...args: string[]) =>
@@ -99,10 +100,6 @@ describe.skipIf(why !== undefined)('three sites, one L2 network, over a real VXL
   const floodSets = async (site: number): Promise<string> => floodLines(await readRemote(siteDb(site))).join('\n');
 
   beforeAll(async () => {
-    // a base port with three free ports above it for the sites' ovsdb-servers
-    const base = (await freePort()) - 1;
-    env.TCP_PORT_BASE = String(base);
-    ovsdbPort = (n) => base + n;
     const up = lab('up');
     if (up.status !== 0) throw new Error(`lab up failed: ${up.stdout}\n${up.stderr}`);
 

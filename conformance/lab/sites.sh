@@ -3,8 +3,9 @@
 # and the demo. Each site n is a network namespace ${P}s<n> running ovs-vswitchd and
 # the OVS VTEP emulator (ovs-vtep, userspace datapath, run through vtep-emulator.py so
 # that it honours Physical_Locator.tunnel_key as hardware VTEPs do), with its own
-# ovsdb-server (Open_vSwitch + hardware_vtep) in the root namespace on a unix socket and
-# on tcp:127.0.0.1:$((TCP_PORT_BASE + n)). The remote tables are left empty: l2bgw
+# ovsdb-server (Open_vSwitch + hardware_vtep) in the root namespace on the unix socket
+# $LAB_BASE/site<n>/run/db.sock, and on tcp:127.0.0.1:$((TCP_PORT_BASE + n)) when
+# TCP_PORT_BASE is set. The remote tables are left empty: l2bgw
 # writes them. Sites share an underlay bridge in ${P}ul (10.200.0.<n>/24).
 #
 # Hosts: host n lives in ${P}h<n> with MAC 02:00:00:00:0<n>:01, IP 10.0.0.<n>/24,
@@ -17,7 +18,7 @@
 #   sites.sh status        remote/local MACs per site
 #   sites.sh down          stop what up started (by pidfile), delete the namespaces
 #
-# env: LAB_BASE (state dir), P (namespace prefix), SITES (2|3), TCP_PORT_BASE,
+# env: LAB_BASE (state dir), P (namespace prefix), SITES (2|3), TCP_PORT_BASE (optional),
 #      VNI_1..VNI_3 (Logical_Switch ls0 tunnel_key per site, default 5000: a site with
 #      another VNI for the same network is reached through locators with a tunnel_key).
 # Every packet stays inside the namespaces made here; 10.0.0.0/24 and 10.200.0.0/24
@@ -27,7 +28,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 BASE=${LAB_BASE:-/tmp/l2bgw-lab}
 P=${P:-l2bgw-}
 SITES=${SITES:-2}
-TCP_PORT_BASE=${TCP_PORT_BASE:-26640}
+TCP_PORT_BASE=${TCP_PORT_BASE:-}
 SCHEMA_DIR=/usr/share/openvswitch
 VTEP_EMULATOR=$HERE/vtep-emulator.py
 NETTOOL="/usr/bin/python3 $HERE/nettool.py"
@@ -85,8 +86,9 @@ up_site() {    # $1 = site number
     ovsdb-tool create $d/db/vtep.db $SCHEMA_DIR/vtep.ovsschema
     # ovs-vtep calls ovs-vsctl / vtep-ctl / ovs-ofctl with default targets, which follow
     # $OVS_RUNDIR: one server per site serves both databases on $d/run/db.sock.
+    local tcp=(); [ -n "$TCP_PORT_BASE" ] && tcp=(--remote=ptcp:$((TCP_PORT_BASE + n)):127.0.0.1)
     ( site_env $n; ovsdb-server $d/db/conf.db $d/db/vtep.db \
-        --remote=punix:$d/run/db.sock --remote=ptcp:$((TCP_PORT_BASE + n)):127.0.0.1 \
+        --remote=punix:$d/run/db.sock "${tcp[@]}" \
         --pidfile=$d/run/ovsdb-server.pid --unixctl=$d/run/ovsdb-server.ctl \
         --log-file=$d/log/ovsdb-server.log --detach --no-chdir -vconsole:err )
     wait_for 50 test -S $d/run/db.sock
@@ -128,7 +130,7 @@ do_up() {
             [ $n = $m ] || ip netns exec ${P}s$n $NETTOOL ping 10.200.0.$m 1 0.5 >/dev/null
         done
     done
-    echo "lab up: $SITES sites under $BASE, hardware_vtep on tcp:127.0.0.1:$((TCP_PORT_BASE + 1))..$((TCP_PORT_BASE + SITES))"
+    echo "lab up: $SITES sites under $BASE, hardware_vtep on $BASE/site<n>/run/db.sock${TCP_PORT_BASE:+ and tcp:127.0.0.1:$((TCP_PORT_BASE + 1))..$((TCP_PORT_BASE + SITES))}"
 }
 
 do_move_host() {
